@@ -1,3 +1,3 @@
-fn main() {
-    println!("Hello, world!");
-}
+mod editors;
+mod names;
+fn main() {}

@@ -1,0 +1,125 @@
+//! The `env` editor: upserts `KEY=value` lines in a dotenv file such as `.env.example`.
+
+use super::text::{append_lines, edit_preserving};
+
+/// The key a dotenv line assigns, if it assigns one (`export` prefix allowed).
+pub fn line_key(line: &str) -> Option<&str> {
+    let line = line.trim_start();
+    let line = line.strip_prefix("export ").unwrap_or(line).trim_start();
+    let (key, _) = line.split_once('=')?;
+    let key = key.trim_end();
+    let mut chars = key.chars();
+    let first = chars.next()?;
+    if (first.is_ascii_alphabetic() || first == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
+        Some(key)
+    } else {
+        None
+    }
+}
+
+/// Adds every `KEY=value` line of `rendered` whose key `original` does not assign yet.
+/// Existing keys keep their values and are never duplicated; comment lines of `rendered`
+/// are written only when at least one key is added.
+pub fn upsert(original: &str, rendered: &str) -> String {
+    let result: Result<String, std::convert::Infallible> = edit_preserving(original, |body| {
+        let existing: Vec<&str> = body.lines().filter_map(line_key).collect();
+        let mut added = Vec::new();
+        let mut pending_comments = Vec::new();
+        let mut any_key = false;
+        for line in rendered.lines() {
+            match line_key(line) {
+                Some(key) if existing.contains(&key) || added_keys(&added).contains(&key) => {}
+                Some(_) => {
+                    any_key = true;
+                    added.append(&mut pending_comments);
+                    added.push(line);
+                }
+                None if line.trim().is_empty() && !any_key => {}
+                None => pending_comments.push(line),
+            }
+        }
+        if !any_key {
+            return Ok(body.to_string());
+        }
+        let mut text = String::new();
+        if !body.is_empty() && !body.ends_with("\n\n") && !body.trim().is_empty() {
+            text.push('\n');
+        }
+        for line in added {
+            text.push_str(line);
+            text.push('\n');
+        }
+        Ok(append_lines(body, &text))
+    });
+    match result {
+        Ok(text) => text,
+        Err(never) => match never {},
+    }
+}
+
+fn added_keys<'a>(lines: &[&'a str]) -> Vec<&'a str> {
+    lines.iter().filter_map(|l| line_key(l)).collect()
+}
+
+/// The keys `rendered` assigns, in order.
+pub fn keys(rendered: &str) -> Vec<String> {
+    rendered
+        .lines()
+        .filter_map(line_key)
+        .map(str::to_string)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const BLOCK: &str = "# Stripe\nSTRIPE_API_KEY=your-key\nSTRIPE_WEBHOOK_SECRET=whsec\n";
+
+    #[test]
+    fn appends_missing_keys_with_their_comment() {
+        let out = upsert("DEBUG=1\n", BLOCK);
+        assert_eq!(
+            out,
+            "DEBUG=1\n\n# Stripe\nSTRIPE_API_KEY=your-key\nSTRIPE_WEBHOOK_SECRET=whsec\n"
+        );
+    }
+
+    #[test]
+    fn never_touches_an_existing_value_or_duplicates_a_key() {
+        let original = "STRIPE_API_KEY=mine\n";
+        let out = upsert(original, BLOCK);
+        assert_eq!(out, "STRIPE_API_KEY=mine\n\n# Stripe\nSTRIPE_WEBHOOK_SECRET=whsec\n");
+        assert_eq!(upsert(&out, BLOCK), out);
+    }
+
+    #[test]
+    fn nothing_to_add_leaves_bytes_alone() {
+        let original = "export STRIPE_API_KEY = x\r\nSTRIPE_WEBHOOK_SECRET=y";
+        assert_eq!(upsert(original, BLOCK), original);
+    }
+
+    #[test]
+    fn file_without_final_newline_gets_the_key_on_its_own_line() {
+        assert_eq!(upsert("A=1", "B=2\n"), "A=1\n\nB=2\n");
+    }
+
+    #[test]
+    fn crlf_and_bom_are_kept() {
+        assert_eq!(upsert("\u{feff}A=1\r\n", "B=2\n"), "\u{feff}A=1\r\n\r\nB=2\r\n");
+    }
+
+    #[test]
+    fn empty_file_gets_no_leading_blank_line() {
+        assert_eq!(upsert("", "# S\nB=2\n"), "# S\nB=2\n");
+    }
+
+    #[test]
+    fn line_key_rejects_comments_and_garbage() {
+        assert_eq!(line_key("# A=1"), None);
+        assert_eq!(line_key("1A=1"), None);
+        assert_eq!(line_key("  export A_B =1"), Some("A_B"));
+    }
+}

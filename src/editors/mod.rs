@@ -1,0 +1,44 @@
+//! Pure text-to-text editors for existing files. None of them does I/O.
+
+pub mod block;
+pub mod env;
+pub mod text;
+pub mod toml;
+
+/// Why an edit could not be made. The caller adds the file name.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum EditError {
+    #[error("marker `{marker}` not found; add a line containing `{marker}` where integrate should insert code")]
+    MissingMarker { marker: String },
+    #[error("marker `{marker}` appears more than once (lines {first} and {second}); keep exactly one")]
+    DuplicateMarker {
+        marker: String,
+        first: usize,
+        second: usize,
+    },
+    #[error("line {line}: `{fence}` has no matching end line; restore or delete the fenced block")]
+    UnclosedFence { fence: String, line: usize },
+    #[error("{line}:{column}: TOML syntax error: {message}; fix the file and run again")]
+    Syntax {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("`{key}` is {found}, but the kit needs {wanted} there; rename or remove that key")]
+    WrongType {
+        key: String,
+        wanted: String,
+        found: String,
+    },
+    #[error("the kit's rendered TOML fragment is invalid: {message}")]
+    Fragment { message: String },
+}
+
+/// 1-based line and column of byte `offset` in `text`.
+pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
+}

@@ -1,0 +1,275 @@
+//! The `toml` editor: merges a rendered TOML fragment into a document with toml_edit,
+//! adding what is missing and never changing a value that is already there.
+
+use toml_edit::{Array, DocumentMut, Item, Table, Value};
+
+use super::text::edit_preserving;
+use super::EditError;
+
+/// Merges `fragment` into `original`: missing tables and keys are added (in sorted position
+/// when the table's keys were sorted), existing values are kept, and array members are
+/// added when no member of the same name is present.
+pub fn merge(original: &str, fragment: &str) -> Result<String, EditError> {
+    let fragment: DocumentMut = fragment.parse().map_err(|e| EditError::Fragment {
+        message: toml_message(&e),
+    })?;
+    edit_preserving(original, |body| {
+        let mut doc: DocumentMut = body.parse().map_err(|e| syntax_error(body, &e))?;
+        merge_table(doc.as_table_mut(), fragment.as_table(), "")?;
+        Ok(doc.to_string())
+    })
+}
+
+/// Removes from `original` the keys and array members that `fragment` adds, where they
+/// still equal what the fragment wrote; tables left empty by that are removed too.
+pub fn unmerge(original: &str, fragment: &str) -> Result<String, EditError> {
+    let fragment: DocumentMut = fragment.parse().map_err(|e| EditError::Fragment {
+        message: toml_message(&e),
+    })?;
+    edit_preserving(original, |body| {
+        let mut doc: DocumentMut = body.parse().map_err(|e| syntax_error(body, &e))?;
+        unmerge_table(doc.as_table_mut(), fragment.as_table());
+        Ok(doc.to_string())
+    })
+}
+
+fn merge_table(target: &mut Table, source: &Table, path: &str) -> Result<(), EditError> {
+    let was_sorted = is_sorted(target);
+    let mut inserted = false;
+    for (key, item) in source.iter() {
+        let key_path = if path.is_empty() {
+            key.to_string()
+        } else {
+            format!("{path}.{key}")
+        };
+        match target.get_mut(key) {
+            None => {
+                let mut item = item.clone();
+                match &mut item {
+                    Item::Value(value) => value.decor_mut().clear(),
+                    Item::Table(table) => separate_tables(table),
+                    _ => {}
+                }
+                target.insert(key, item);
+                if let Some(mut k) = target.key_mut(key) {
+                    k.leaf_decor_mut().clear();
+                }
+                inserted = true;
+            }
+            Some(existing) => merge_item(existing, item, &key_path)?,
+        }
+    }
+    if inserted && was_sorted {
+        target.sort_values();
+    }
+    Ok(())
+}
+
+fn merge_item(existing: &mut Item, source: &Item, path: &str) -> Result<(), EditError> {
+    match source {
+        Item::Table(source_table) => match existing {
+            Item::Table(table) => merge_table(table, source_table, path),
+            Item::Value(Value::InlineTable(inline)) => {
+                let mut table = inline.clone().into_table();
+                merge_table(&mut table, source_table, path)?;
+                *inline = table.into_inline_table();
+                Ok(())
+            }
+            other => Err(wrong_type(path, "a table", other)),
+        },
+        Item::Value(Value::Array(source_array)) => match existing {
+            Item::Value(Value::Array(array)) => {
+                union(array, source_array);
+                Ok(())
+            }
+            _ => Ok(()),
+        },
+        _ => Ok(()),
+    }
+}
+
+/// Puts a blank line above every explicit table header in `table`.
+fn separate_tables(table: &mut Table) {
+    if !table.is_implicit() {
+        table.decor_mut().set_prefix("\n");
+    }
+    for (_, item) in table.iter_mut() {
+        if let Item::Table(child) = item {
+            separate_tables(child);
+        }
+    }
+}
+
+fn union(array: &mut Array, source: &Array) {
+    for value in source.iter() {
+        let name = member_name(value);
+        if array.iter().any(|v| member_name(v) == name) {
+            continue;
+        }
+        let mut value = value.clone();
+        let last_prefix = array
+            .iter()
+            .last()
+            .and_then(|last| last.decor().prefix().and_then(|p| p.as_str()))
+            .map(str::to_string);
+        let trailing = array.trailing().as_str().unwrap_or("").to_string();
+        let prefix = match (last_prefix, trailing.rfind('\n')) {
+            (Some(last), Some(nl)) if last.contains('\n') => {
+                let indent = &last[last.rfind('\n').map_or(0, |i| i + 1)..];
+                array.set_trailing(format!("\n{}", &trailing[nl + 1..]));
+                format!("{}{indent}", &trailing[..=nl])
+            }
+            (Some(last), _) => last,
+            (None, _) => String::new(),
+        };
+        value.decor_mut().set_prefix(prefix);
+        value.decor_mut().set_suffix("");
+        array.push_formatted(value);
+    }
+}
+
+/// The name an array member is matched by: a string's leading package name
+/// (`requests>=2` → `requests`), or the whole value otherwise.
+fn member_name(value: &Value) -> String {
+    match value {
+        Value::String(s) => {
+            let s = s.value();
+            let end = s
+                .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+                .unwrap_or(s.len());
+            let name = if end == 0 { s } else { &s[..end] };
+            name.to_ascii_lowercase().replace('_', "-")
+        }
+        other => other.to_string().trim().to_string(),
+    }
+}
+
+fn unmerge_table(target: &mut Table, source: &Table) {
+    for (key, item) in source.iter() {
+        let Some(existing) = target.get_mut(key) else {
+            continue;
+        };
+        let remove = match (existing, item) {
+            (Item::Table(table), Item::Table(source_table)) => {
+                unmerge_table(table, source_table);
+                table.is_empty()
+            }
+            (Item::Value(Value::Array(array)), Item::Value(Value::Array(source_array))) => {
+                let names: Vec<String> = source_array.iter().map(member_name).collect();
+                array.retain(|v| !names.contains(&member_name(v)));
+                false
+            }
+            (Item::Value(value), Item::Value(source_value)) => {
+                value.to_string().trim() == source_value.to_string().trim()
+            }
+            _ => false,
+        };
+        if remove {
+            target.remove(key);
+        }
+    }
+}
+
+fn is_sorted(table: &Table) -> bool {
+    let keys: Vec<&str> = table
+        .iter()
+        .filter(|(_, item)| !item.is_table())
+        .map(|(k, _)| k)
+        .collect();
+    keys.len() > 1 && keys.windows(2).all(|w| w[0] <= w[1])
+}
+
+fn wrong_type(path: &str, wanted: &str, found: &Item) -> EditError {
+    EditError::WrongType {
+        key: path.to_string(),
+        wanted: wanted.to_string(),
+        found: found.type_name().to_string(),
+    }
+}
+
+fn toml_message(error: &toml_edit::TomlError) -> String {
+    error.message().trim().to_string()
+}
+
+fn syntax_error(body: &str, error: &toml_edit::TomlError) -> EditError {
+    let (line, column) = match error.span() {
+        Some(span) => super::line_col(body, span.start),
+        None => (1, 1),
+    };
+    EditError::Syntax {
+        line,
+        column,
+        message: toml_message(error),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adds_a_dependency_keeping_layout_and_comments() {
+        let original = "[project]\nname = \"app\"\n# deps\ndependencies = [\n    \"django>=5.2\",  # web\n]\n";
+        let out = merge(original, "[project]\ndependencies = [\"requests>=2.31\"]\n").unwrap();
+        insta::assert_snapshot!(out, @r#"
+        [project]
+        name = "app"
+        # deps
+        dependencies = [
+            "django>=5.2",  # web
+            "requests>=2.31",
+        ]
+        "#);
+        assert_eq!(merge(&out, "[project]\ndependencies = [\"requests\"]\n").unwrap(), out);
+    }
+
+    #[test]
+    fn never_changes_an_existing_value() {
+        let original = "[dependencies]\nreqwest = \"0.11\"\n";
+        let out = merge(original, "[dependencies]\nreqwest = { version = \"0.12\" }\n").unwrap();
+        assert_eq!(out, original);
+    }
+
+    #[test]
+    fn sorted_tables_stay_sorted() {
+        let original = "[dependencies]\naxum = \"0.8\"\ntokio = \"1\"\n";
+        let out = merge(original, "[dependencies]\nhmac = \"0.12\"\nzstd = \"1\"\n").unwrap();
+        assert_eq!(out, "[dependencies]\naxum = \"0.8\"\nhmac = \"0.12\"\ntokio = \"1\"\nzstd = \"1\"\n");
+    }
+
+    #[test]
+    fn unsorted_tables_get_new_keys_at_the_end() {
+        let original = "[dependencies]\ntokio = \"1\"\naxum = \"0.8\"\n";
+        let out = merge(original, "[dependencies]\nhmac = \"0.12\"\n").unwrap();
+        assert_eq!(out, "[dependencies]\ntokio = \"1\"\naxum = \"0.8\"\nhmac = \"0.12\"\n");
+    }
+
+    #[test]
+    fn adds_new_tables_and_keeps_crlf() {
+        let original = "# settings\r\n[server]\r\nport = 8080\r\n";
+        let out = merge(original, "[integrations.stripe]\nbase_url = \"https://x\"\n").unwrap();
+        assert_eq!(
+            out,
+            "# settings\r\n[server]\r\nport = 8080\r\n\r\n[integrations.stripe]\r\nbase_url = \"https://x\"\r\n"
+        );
+        assert_eq!(unmerge(&out, "[integrations.stripe]\nbase_url = \"https://x\"\n").unwrap(), original);
+    }
+
+    #[test]
+    fn syntax_errors_carry_a_position() {
+        let err = merge("a = 1\nb = \n", "x = 1\n").unwrap_err();
+        assert!(matches!(err, EditError::Syntax { line: 2, .. }), "{err:?}");
+    }
+
+    #[test]
+    fn a_key_of_the_wrong_type_is_an_error() {
+        let err = merge("integrations = 3\n", "[integrations.stripe]\na = 1\n").unwrap_err();
+        assert!(matches!(err, EditError::WrongType { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn inline_tables_are_merged_into() {
+        let out = merge("dev = { a = 1 }\n", "[dev]\nb = 2\n").unwrap();
+        assert_eq!(out, "dev = { a = 1, b = 2 }\n");
+    }
+}
