@@ -1,6 +1,8 @@
 //! Service names: validation and the identifier forms each target language needs.
 
-use heck::{ToKebabCase, ToLowerCamelCase, ToPascalCase, ToShoutySnakeCase, ToSnakeCase, ToTitleCase};
+use heck::{
+    ToKebabCase, ToLowerCamelCase, ToPascalCase, ToShoutySnakeCase, ToSnakeCase, ToTitleCase,
+};
 use serde::Serialize;
 
 /// Longest accepted service name, in characters of its snake form.
@@ -24,10 +26,16 @@ pub struct ServiceName {
 pub enum NameError {
     #[error("the service name is empty; pass a name such as `stripe`")]
     Empty,
-    #[error("`{0}` contains a path separator or `..`; pass the service's name only, e.g. `stripe`")]
+    #[error(
+        "`{0}` contains a path separator or `..`; pass the service's name only, e.g. `stripe`"
+    )]
     Path(String),
     #[error("`{name}` contains `{ch}`, which cannot be part of an identifier; use letters, digits, spaces, `-` or `_`{hint}")]
-    BadChar { name: String, ch: char, hint: String },
+    BadChar {
+        name: String,
+        ch: char,
+        hint: String,
+    },
     #[error("`{0}` must start with a letter; try `{1}`")]
     LeadingDigit(String, String),
     #[error("`{name}` is too long ({len} characters, at most {MAX_LEN}); use a shorter name")]
@@ -140,35 +148,131 @@ pub fn reserved_words(language: &str) -> &'static [&'static str] {
     match language {
         "python" => &[
             "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
-            "continue", "def", "del", "elif", "else", "except", "finally", "for", "from",
-            "global", "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass",
-            "raise", "return", "try", "while", "with", "yield", "match", "case", "type",
-            "django", "requests", "test", "tests", "settings",
+            "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
+            "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise",
+            "return", "try", "while", "with", "yield", "match", "case", "type", "django",
+            "requests", "test", "tests", "settings",
         ],
         "ruby" => &[
-            "BEGIN", "END", "alias", "and", "begin", "break", "case", "class", "def",
-            "defined", "do", "else", "elsif", "end", "ensure", "false", "for", "if", "in",
-            "module", "next", "nil", "not", "or", "redo", "rescue", "retry", "return", "self",
-            "super", "then", "true", "undef", "unless", "until", "when", "while", "yield",
-            "Object", "Kernel", "Module", "Class", "String", "Integer", "Hash", "Array", "Net",
-            "Rails", "Application", "ApplicationController", "Webhooks", "Integrations",
+            "BEGIN",
+            "END",
+            "alias",
+            "and",
+            "begin",
+            "break",
+            "case",
+            "class",
+            "def",
+            "defined",
+            "do",
+            "else",
+            "elsif",
+            "end",
+            "ensure",
+            "false",
+            "for",
+            "if",
+            "in",
+            "module",
+            "next",
+            "nil",
+            "not",
+            "or",
+            "redo",
+            "rescue",
+            "retry",
+            "return",
+            "self",
+            "super",
+            "then",
+            "true",
+            "undef",
+            "unless",
+            "until",
+            "when",
+            "while",
+            "yield",
+            "Object",
+            "Kernel",
+            "Module",
+            "Class",
+            "String",
+            "Integer",
+            "Hash",
+            "Array",
+            "Net",
+            "Rails",
+            "Application",
+            "ApplicationController",
+            "Webhooks",
+            "Integrations",
         ],
         "typescript" => &[
-            "break", "case", "catch", "class", "const", "continue", "debugger", "default",
-            "delete", "do", "else", "enum", "export", "extends", "false", "finally", "for",
-            "function", "if", "import", "in", "instanceof", "new", "null", "return", "super",
-            "switch", "this", "throw", "true", "try", "typeof", "var", "void", "while", "with",
-            "implements", "interface", "let", "package", "private", "protected", "public",
-            "static", "yield", "await", "arguments", "eval", "types", "factory",
-            "Object", "Function", "Error", "Promise", "Request", "Response", "Headers",
+            "break",
+            "case",
+            "catch",
+            "class",
+            "const",
+            "continue",
+            "debugger",
+            "default",
+            "delete",
+            "do",
+            "else",
+            "enum",
+            "export",
+            "extends",
+            "false",
+            "finally",
+            "for",
+            "function",
+            "if",
+            "import",
+            "in",
+            "instanceof",
+            "new",
+            "null",
+            "return",
+            "super",
+            "switch",
+            "this",
+            "throw",
+            "true",
+            "try",
+            "typeof",
+            "var",
+            "void",
+            "while",
+            "with",
+            "implements",
+            "interface",
+            "let",
+            "package",
+            "private",
+            "protected",
+            "public",
+            "static",
+            "yield",
+            "await",
+            "arguments",
+            "eval",
+            "types",
+            "factory",
+            "Object",
+            "Function",
+            "Error",
+            "Promise",
+            "Request",
+            "Response",
+            "Headers",
         ],
         "rust" => &[
-            "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false",
-            "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut",
-            "pub", "ref", "return", "self", "Self", "static", "struct", "super", "trait",
-            "true", "type", "unsafe", "use", "where", "while", "async", "await", "dyn",
-            "abstract", "become", "box", "do", "final", "macro", "override", "priv", "typeof",
-            "unsized", "virtual", "yield", "try", "gen", "std", "core", "alloc",
+            "as", "break", "const", "continue", "crate", "else", "enum", "extern", "false", "fn",
+            "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub", "ref",
+            "return", "self", "Self", "static", "struct", "super", "trait", "true", "type",
+            "unsafe", "use", "where", "while", "async", "await", "dyn", "abstract", "become",
+            "box", "do", "final", "macro", "override", "priv", "typeof", "unsized", "virtual",
+            "yield", "try", "gen", "std", "core", "alloc",
         ],
         _ => &[],
     }
@@ -180,7 +284,13 @@ mod tests {
 
     #[test]
     fn every_spelling_of_a_service_is_the_same_service() {
-        let forms = ["stripe-connect", "Stripe Connect", "stripe_connect", "StripeConnect", "Stripe-Connect"];
+        let forms = [
+            "stripe-connect",
+            "Stripe Connect",
+            "stripe_connect",
+            "StripeConnect",
+            "Stripe-Connect",
+        ];
         for raw in forms {
             let n = ServiceName::parse(raw, "python").unwrap();
             assert_eq!(n.name, "stripe-connect", "{raw}");
@@ -199,12 +309,23 @@ mod tests {
     #[test]
     fn bad_names_are_refused_with_a_reason() {
         assert_eq!(ServiceName::parse("  ", "python"), Err(NameError::Empty));
-        assert!(matches!(ServiceName::parse("../etc", "python"), Err(NameError::Path(_))));
-        assert!(matches!(ServiceName::parse("a/b", "python"), Err(NameError::Path(_))));
-        assert!(matches!(ServiceName::parse("3scale", "python"), Err(NameError::LeadingDigit(_, s)) if s == "service-3scale"));
+        assert!(matches!(
+            ServiceName::parse("../etc", "python"),
+            Err(NameError::Path(_))
+        ));
+        assert!(matches!(
+            ServiceName::parse("a/b", "python"),
+            Err(NameError::Path(_))
+        ));
+        assert!(
+            matches!(ServiceName::parse("3scale", "python"), Err(NameError::LeadingDigit(_, s)) if s == "service-3scale")
+        );
         let err = ServiceName::parse("café", "python").unwrap_err();
         assert!(err.to_string().contains("`caf`"), "{err}");
-        assert!(matches!(ServiceName::parse(&"a".repeat(41), "python"), Err(NameError::TooLong { .. })));
+        assert!(matches!(
+            ServiceName::parse(&"a".repeat(41), "python"),
+            Err(NameError::TooLong { .. })
+        ));
     }
 
     #[test]

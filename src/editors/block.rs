@@ -177,17 +177,27 @@ mod tests {
         let once = upsert("a\n", &b).unwrap();
         assert_eq!(upsert(&once, &b).unwrap(), once);
         let changed = upsert(&once, &block("x = 2\n", None)).unwrap();
-        assert_eq!(changed, "a\n# >>> integrate stripe urls\nx = 2\n# <<< integrate stripe urls\n");
+        assert_eq!(
+            changed,
+            "a\n# >>> integrate stripe urls\nx = 2\n# <<< integrate stripe urls\n"
+        );
     }
 
     #[test]
     fn missing_and_duplicate_markers_are_errors() {
         let b = block("x\n", Some("integrate:urls"));
-        assert!(matches!(upsert("a\n", &b), Err(EditError::MissingMarker { .. })));
+        assert!(matches!(
+            upsert("a\n", &b),
+            Err(EditError::MissingMarker { .. })
+        ));
         let twice = "# integrate:urls\n# integrate:urls\n";
         assert!(matches!(
             upsert(twice, &b),
-            Err(EditError::DuplicateMarker { first: 1, second: 2, .. })
+            Err(EditError::DuplicateMarker {
+                first: 1,
+                second: 2,
+                ..
+            })
         ));
         let end = Block {
             marker_missing: MarkerMissing::End,
@@ -209,6 +219,9 @@ mod tests {
     fn unclosed_fence_is_an_error() {
         let b = block("x\n", None);
         let broken = "# >>> integrate stripe urls\nx\n";
-        assert!(matches!(upsert(broken, &b), Err(EditError::UnclosedFence { line: 1, .. })));
+        assert!(matches!(
+            upsert(broken, &b),
+            Err(EditError::UnclosedFence { line: 1, .. })
+        ));
     }
 }

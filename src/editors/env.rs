@@ -91,7 +91,10 @@ mod tests {
     fn never_touches_an_existing_value_or_duplicates_a_key() {
         let original = "STRIPE_API_KEY=mine\n";
         let out = upsert(original, BLOCK);
-        assert_eq!(out, "STRIPE_API_KEY=mine\n\n# Stripe\nSTRIPE_WEBHOOK_SECRET=whsec\n");
+        assert_eq!(
+            out,
+            "STRIPE_API_KEY=mine\n\n# Stripe\nSTRIPE_WEBHOOK_SECRET=whsec\n"
+        );
         assert_eq!(upsert(&out, BLOCK), out);
     }
 
@@ -108,7 +111,10 @@ mod tests {
 
     #[test]
     fn crlf_and_bom_are_kept() {
-        assert_eq!(upsert("\u{feff}A=1\r\n", "B=2\n"), "\u{feff}A=1\r\n\r\nB=2\r\n");
+        assert_eq!(
+            upsert("\u{feff}A=1\r\n", "B=2\n"),
+            "\u{feff}A=1\r\n\r\nB=2\r\n"
+        );
     }
 
     #[test]

@@ -10,7 +10,9 @@ pub mod toml;
 pub enum EditError {
     #[error("marker `{marker}` not found; add a line containing `{marker}` where integrate should insert code")]
     MissingMarker { marker: String },
-    #[error("marker `{marker}` appears more than once (lines {first} and {second}); keep exactly one")]
+    #[error(
+        "marker `{marker}` appears more than once (lines {first} and {second}); keep exactly one"
+    )]
     DuplicateMarker {
         marker: String,
         first: usize,

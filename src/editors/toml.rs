@@ -209,7 +209,8 @@ mod tests {
 
     #[test]
     fn adds_a_dependency_keeping_layout_and_comments() {
-        let original = "[project]\nname = \"app\"\n# deps\ndependencies = [\n    \"django>=5.2\",  # web\n]\n";
+        let original =
+            "[project]\nname = \"app\"\n# deps\ndependencies = [\n    \"django>=5.2\",  # web\n]\n";
         let out = merge(original, "[project]\ndependencies = [\"requests>=2.31\"]\n").unwrap();
         insta::assert_snapshot!(out, @r#"
         [project]
@@ -220,13 +221,20 @@ mod tests {
             "requests>=2.31",
         ]
         "#);
-        assert_eq!(merge(&out, "[project]\ndependencies = [\"requests\"]\n").unwrap(), out);
+        assert_eq!(
+            merge(&out, "[project]\ndependencies = [\"requests\"]\n").unwrap(),
+            out
+        );
     }
 
     #[test]
     fn never_changes_an_existing_value() {
         let original = "[dependencies]\nreqwest = \"0.11\"\n";
-        let out = merge(original, "[dependencies]\nreqwest = { version = \"0.12\" }\n").unwrap();
+        let out = merge(
+            original,
+            "[dependencies]\nreqwest = { version = \"0.12\" }\n",
+        )
+        .unwrap();
         assert_eq!(out, original);
     }
 
@@ -234,25 +242,38 @@ mod tests {
     fn sorted_tables_stay_sorted() {
         let original = "[dependencies]\naxum = \"0.8\"\ntokio = \"1\"\n";
         let out = merge(original, "[dependencies]\nhmac = \"0.12\"\nzstd = \"1\"\n").unwrap();
-        assert_eq!(out, "[dependencies]\naxum = \"0.8\"\nhmac = \"0.12\"\ntokio = \"1\"\nzstd = \"1\"\n");
+        assert_eq!(
+            out,
+            "[dependencies]\naxum = \"0.8\"\nhmac = \"0.12\"\ntokio = \"1\"\nzstd = \"1\"\n"
+        );
     }
 
     #[test]
     fn unsorted_tables_get_new_keys_at_the_end() {
         let original = "[dependencies]\ntokio = \"1\"\naxum = \"0.8\"\n";
         let out = merge(original, "[dependencies]\nhmac = \"0.12\"\n").unwrap();
-        assert_eq!(out, "[dependencies]\ntokio = \"1\"\naxum = \"0.8\"\nhmac = \"0.12\"\n");
+        assert_eq!(
+            out,
+            "[dependencies]\ntokio = \"1\"\naxum = \"0.8\"\nhmac = \"0.12\"\n"
+        );
     }
 
     #[test]
     fn adds_new_tables_and_keeps_crlf() {
         let original = "# settings\r\n[server]\r\nport = 8080\r\n";
-        let out = merge(original, "[integrations.stripe]\nbase_url = \"https://x\"\n").unwrap();
+        let out = merge(
+            original,
+            "[integrations.stripe]\nbase_url = \"https://x\"\n",
+        )
+        .unwrap();
         assert_eq!(
             out,
             "# settings\r\n[server]\r\nport = 8080\r\n\r\n[integrations.stripe]\r\nbase_url = \"https://x\"\r\n"
         );
-        assert_eq!(unmerge(&out, "[integrations.stripe]\nbase_url = \"https://x\"\n").unwrap(), original);
+        assert_eq!(
+            unmerge(&out, "[integrations.stripe]\nbase_url = \"https://x\"\n").unwrap(),
+            original
+        );
     }
 
     #[test]

@@ -1,0 +1,191 @@
+//! The service catalog: built-in facts about well-known services, merged with the repo's
+//! `.integrate/catalog.toml`. Every fact is only a default.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::kit::SCAFFOLDS;
+
+/// Path of a repo's catalog additions, relative to its root.
+pub const REPO_CATALOG: &str = ".integrate/catalog.toml";
+
+/// Official SDK package names per registry.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Packages {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pypi: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub npm: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rubygems: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub crates: Vec<String>,
+}
+
+/// Facts about one service.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    #[serde(default)]
+    pub display_name: String,
+    #[serde(default)]
+    pub category: String,
+    #[serde(default)]
+    pub auth: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub auth_header: String,
+    #[serde(default)]
+    pub base_url: String,
+    #[serde(default)]
+    pub docs_url: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub token_url: String,
+    #[serde(default)]
+    pub webhook_scheme: String,
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub signature_header: String,
+    #[serde(default)]
+    pub event_id_field: String,
+    #[serde(default)]
+    pub event_type_field: String,
+    #[serde(default)]
+    pub events: Vec<String>,
+    #[serde(default)]
+    pub env: BTreeMap<String, String>,
+    #[serde(default)]
+    pub packages: Packages,
+}
+
+/// All known services by id.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    pub entries: BTreeMap<String, Entry>,
+}
+
+impl Catalog {
+    /// The built-in catalog with the repo's additions merged over it, entry field by field.
+    pub fn load(root: Option<&Path>) -> Result<Self> {
+        let mut table = match SCAFFOLDS.get_file("catalog.toml") {
+            Some(file) => parse_table(
+                file.contents_utf8().unwrap_or_default(),
+                Path::new("scaffolds/catalog.toml"),
+            )?,
+            None => toml::Table::new(),
+        };
+        if let Some(root) = root {
+            let path = root.join(REPO_CATALOG);
+            match fs_err::read_to_string(&path) {
+                Ok(text) => {
+                    let repo = parse_table(&text, Path::new(REPO_CATALOG))?;
+                    for (id, value) in repo {
+                        match (table.get_mut(&id), value) {
+                            (Some(toml::Value::Table(base)), toml::Value::Table(over)) => {
+                                for (k, v) in over {
+                                    base.insert(k, v);
+                                }
+                            }
+                            (_, value) => {
+                                table.insert(id, value);
+                            }
+                        }
+                    }
+                }
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => return Err(Error::io(path, e)),
+            }
+        }
+        let mut entries = BTreeMap::new();
+        for (id, value) in table {
+            let entry: Entry = value
+                .try_into()
+                .map_err(|e: toml::de::Error| Error::Invalid {
+                    path: REPO_CATALOG.into(),
+                    message: format!("catalog entry `{id}`: {}", e.message()),
+                })?;
+            entries.insert(id, entry);
+        }
+        Ok(Catalog { entries })
+    }
+
+    /// The entry for service id `name` (kebab case), also under its snake or squashed form.
+    pub fn get(&self, name: &str) -> Option<&Entry> {
+        let squashed: String = name.chars().filter(|c| *c != '-').collect();
+        self.entries
+            .get(name)
+            .or_else(|| self.entries.get(&name.replace('-', "_")))
+            .or_else(|| self.entries.get(&squashed))
+    }
+
+    /// Known ids close to `name` (for "did you mean"), best first.
+    pub fn suggest(&self, name: &str) -> Vec<&str> {
+        let mut scored: Vec<(usize, &str)> = self
+            .entries
+            .keys()
+            .map(|id| (edit_distance(name, id), id.as_str()))
+            .filter(|(d, id)| *d > 0 && *d <= (id.len() / 4).max(1) + 1)
+            .collect();
+        scored.sort();
+        scored.into_iter().take(3).map(|(_, id)| id).collect()
+    }
+}
+
+fn parse_table(text: &str, path: &Path) -> Result<toml::Table> {
+    text.parse::<toml::Table>().map_err(|e| {
+        let (line, column) = e
+            .span()
+            .map(|s| crate::editors::line_col(text, s.start))
+            .unwrap_or((1, 1));
+        Error::Parse {
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: format!("{}; fix the file and run again", e.message()),
+        }
+    })
+}
+
+/// Levenshtein distance between two short strings.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let current = row[j + 1];
+            row[j + 1] = if ca == *cb {
+                previous
+            } else {
+                1 + previous.min(row[j]).min(row[j + 1])
+            };
+            previous = current;
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn edit_distance_counts_single_edits() {
+        assert_eq!(edit_distance("strpe", "stripe"), 1);
+        assert_eq!(edit_distance("stripe", "stripe"), 0);
+        assert_eq!(edit_distance("", "abc"), 3);
+    }
+
+    #[test]
+    fn suggests_close_known_names() {
+        let mut catalog = Catalog::default();
+        for id in ["stripe", "square", "slack"] {
+            catalog.entries.insert(id.to_string(), Entry::default());
+        }
+        assert_eq!(catalog.suggest("strpe"), vec!["stripe"]);
+        assert!(catalog.suggest("zzzzzz").is_empty());
+    }
+}

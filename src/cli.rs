@@ -1,0 +1,132 @@
+//! Command-line flags (clap derive). Raw flags only; commands turn them into settings.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::output::ColorChoice;
+
+/// Add a third-party integration to this repo in one step, the same way every time.
+#[derive(Debug, Parser)]
+#[command(name = "integrate", version, about, max_term_width = 100)]
+pub struct Cli {
+    /// Run as if started in DIR
+    #[arg(short = 'C', value_name = "DIR", global = true)]
+    pub dir: Option<PathBuf>,
+    /// When to use colors
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, global = true)]
+    pub color: ColorChoice,
+    /// Print only errors and warnings
+    #[arg(short, long, global = true)]
+    pub quiet: bool,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Set up integrate in this repo: write integrate.toml and the kit's shared files
+    Init(InitArgs),
+    /// Add an integration with a service (e.g. `integrate new stripe`)
+    New(Box<NewArgs>),
+    /// Show the kits and the files this repo overrides
+    Kits {
+        #[command(subcommand)]
+        action: Option<KitsAction>,
+    },
+    /// Show the built-in service catalog (with this repo's additions)
+    Catalog {
+        /// Print JSON on stdout
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print shell completions
+    Completions {
+        /// Shell to generate completions for
+        shell: clap_complete::Shell,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum KitsAction {
+    /// List the kits and the files this repo overrides
+    List,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// Kit to use (detected from the repo when omitted)
+    #[arg(long)]
+    pub kit: Option<String>,
+    /// Print what would change as a diff; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Never ask; take defaults
+    #[arg(short, long)]
+    pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    /// The service to integrate: `stripe`, `Stripe Connect`, `stripe_connect`, ...
+    pub service: Option<String>,
+    /// Category of the service
+    #[arg(long, value_name = "CAT")]
+    pub category: Option<String>,
+    /// How requests authenticate: bearer, api-key, basic, oauth2, none
+    #[arg(long, value_name = "STYLE")]
+    pub auth: Option<String>,
+    /// Header carrying the API key (with --auth api-key)
+    #[arg(long, value_name = "NAME")]
+    pub auth_header: Option<String>,
+    /// OAuth2 token endpoint (with --auth oauth2)
+    #[arg(long, value_name = "URL")]
+    pub token_url: Option<String>,
+    /// Generate a webhook route that verifies signatures
+    #[arg(long, overrides_with = "no_webhooks")]
+    pub webhooks: bool,
+    /// Generate no webhook route
+    #[arg(long, overrides_with = "webhooks")]
+    pub no_webhooks: bool,
+    /// Webhook signature scheme: hmac-sha256, stripe, github, standard-webhooks, slack, shopify, twilio
+    #[arg(long, value_name = "SCHEME")]
+    pub webhook_scheme: Option<String>,
+    /// Header carrying the webhook signature (for hmac-sha256)
+    #[arg(long, value_name = "NAME")]
+    pub signature_header: Option<String>,
+    /// Event types the webhook route handles, comma-separated
+    #[arg(long, value_name = "E1,E2", value_delimiter = ',')]
+    pub events: Option<Vec<String>>,
+    /// API base URL
+    #[arg(long, value_name = "URL")]
+    pub base_url: Option<String>,
+    /// Human name of the service
+    #[arg(long, value_name = "NAME")]
+    pub display_name: Option<String>,
+    /// Kit to use instead of the one in integrate.toml
+    #[arg(long)]
+    pub kit: Option<String>,
+    /// Print what would change as a diff; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Overwrite generated files that exist with other content
+    #[arg(long)]
+    pub force: bool,
+    /// Never ask; take the catalog's or generic defaults
+    #[arg(short, long)]
+    pub yes: bool,
+    /// Print the result as JSON on stdout
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl NewArgs {
+    /// `--webhooks` / `--no-webhooks` as a tri-state.
+    pub fn webhooks(&self) -> Option<bool> {
+        match (self.webhooks, self.no_webhooks) {
+            (true, _) => Some(true),
+            (_, true) => Some(false),
+            _ => None,
+        }
+    }
+}

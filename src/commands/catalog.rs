@@ -1,0 +1,33 @@
+//! `integrate catalog [--json]`: the known services.
+
+use crate::catalog::Catalog;
+use crate::commands::App;
+use crate::error::Result;
+use crate::repo;
+
+/// Prints the catalog as a table or JSON.
+pub fn run(app: &App, json: bool) -> Result<()> {
+    let root = repo::find_root(&app.dir).ok();
+    let catalog = Catalog::load(root.as_deref())?;
+    if json {
+        let text = serde_json::to_string_pretty(&catalog.entries).unwrap_or_default();
+        println!("{text}");
+        return Ok(());
+    }
+    println!(
+        "{:<14} {:<11} {:<8} {:<18} NAME",
+        "SERVICE", "CATEGORY", "AUTH", "WEBHOOKS"
+    );
+    for (id, entry) in &catalog.entries {
+        let scheme = if entry.webhook_scheme.is_empty() {
+            "-"
+        } else {
+            &entry.webhook_scheme
+        };
+        println!(
+            "{id:<14} {:<11} {:<8} {scheme:<18} {}",
+            entry.category, entry.auth, entry.display_name
+        );
+    }
+    Ok(())
+}

@@ -1,0 +1,165 @@
+//! `integrate new <SERVICE>`: render the kit for one service and register it.
+
+use serde_json::{json, Map, Value};
+
+use crate::catalog::Catalog;
+use crate::cli::NewArgs;
+use crate::commands::{default_paths, execute, plan_edit, App};
+use crate::context::{self, holds};
+use crate::error::{Error, Result};
+use crate::inputs::{self, Flags, Known, Mode};
+use crate::kit::Kit;
+use crate::names::ServiceName;
+use crate::plan::{hash, Draft};
+use crate::prompt::Prompter;
+use crate::record::{Record, Written};
+use crate::render::Renderer;
+use crate::repo::{self, RECORD_FILE};
+
+/// Runs `new`. `prompter` is used only when the app is interactive and `--yes` is absent.
+pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Result<()> {
+    let root = repo::find_root(&app.dir)?;
+    let record = Record::load(&root)?;
+    let kit_name = match &args.kit {
+        Some(kit) => kit.clone(),
+        None => record.kit()?.to_string(),
+    };
+    let kit = Kit::load(&kit_name, Some(&root))?;
+    let catalog = Catalog::load(Some(&root))?;
+    let mut prompter = if args.yes || !app.interactive {
+        None
+    } else {
+        prompter
+    };
+
+    let raw = match (&args.service, prompter.as_deref_mut()) {
+        (Some(raw), _) => raw.clone(),
+        (None, Some(p)) => p.input("Service name", "")?,
+        (None, None) => {
+            return Err(Error::MissingInput {
+                flag: "<SERVICE> (e.g. `integrate new stripe`)".to_string(),
+            })
+        }
+    };
+    let mut service = ServiceName::parse(&raw, &kit.manifest.language)?;
+    if catalog.get(&service.name).is_none() && record.integration(&service.name).is_none() {
+        if let Some(best) = catalog
+            .suggest(&service.name)
+            .first()
+            .map(|s| s.to_string())
+        {
+            let switch = match prompter.as_deref_mut() {
+                Some(p) => p.confirm(
+                    &format!(
+                        "`{}` is not in the catalog. Did you mean `{best}`?",
+                        service.name
+                    ),
+                    true,
+                )?,
+                None => {
+                    app.reporter.warn(&format!(
+                        "`{}` is not in the catalog; did you mean `{best}`? Generating generic defaults for `{}`",
+                        service.name, service.name
+                    ));
+                    false
+                }
+            };
+            if switch {
+                service = ServiceName::parse(&best, &kit.manifest.language)?;
+            }
+        }
+    }
+
+    let recorded = record.answers(&service.name);
+    let known = Known {
+        recorded: recorded.as_ref().map(|(entry, _)| entry),
+        recorded_webhooks: recorded.as_ref().map(|(_, webhooks)| *webhooks),
+        catalog: catalog.get(&service.name),
+    };
+    let flags = Flags {
+        display_name: args.display_name.clone(),
+        category: args.category.clone(),
+        auth: args.auth.clone(),
+        auth_header: args.auth_header.clone(),
+        token_url: args.token_url.clone(),
+        base_url: args.base_url.clone(),
+        webhooks: args.webhooks(),
+        webhook_scheme: args.webhook_scheme.clone(),
+        signature_header: args.signature_header.clone(),
+        events: args.events.clone(),
+        yes: args.yes,
+    };
+    let mode = match prompter {
+        _ if args.yes => Mode::Defaults,
+        Some(p) => Mode::Ask(p),
+        None => Mode::Strict,
+    };
+    let inputs = inputs::resolve(service, &flags, &known, mode)?;
+
+    let defaults: Map<String, Value> = default_paths(&kit, &root)
+        .into_iter()
+        .map(|(k, v)| (k, Value::String(v)))
+        .collect();
+    let paths = record.paths(&defaults)?;
+    let context = context::for_new(&inputs, kit.name(), &paths);
+    let renderer = Renderer::new(&kit)?;
+    let mut draft = Draft::new(&root);
+    let mut written = Written::default();
+    for spec in kit
+        .manifest
+        .file
+        .iter()
+        .filter(|s| holds(s.when.as_deref(), &context))
+    {
+        let origin = format!("{} ({})", kit.name(), spec.template);
+        let path = repo::check_relative(
+            &renderer.render_inline(&spec.path, &context, "file path")?,
+            &origin,
+        )?;
+        let content = renderer.render(&spec.template, &context)?;
+        written.files.insert(path.clone(), hash(&content));
+        draft.generate(&path, content)?;
+    }
+    for spec in &kit.manifest.edit {
+        if let Some(path) = plan_edit(
+            &mut draft,
+            &renderer,
+            &kit,
+            spec,
+            &context,
+            &inputs.service.name,
+        )? {
+            if !written.edited.contains(&path) {
+                written.edited.push(path);
+            }
+        }
+    }
+    let current = Record::parse(&draft.read(RECORD_FILE)?.unwrap_or_default())?;
+    draft.write(RECORD_FILE, current.with_integration(&inputs, &written))?;
+
+    let plan = draft.into_plan(args.force);
+    let outcome = execute(app, &root, &plan, args.dry_run, args.json)?;
+    if args.json {
+        let report = json!({
+            "service": inputs.service.name,
+            "kit": kit.name(),
+            "inputs": inputs,
+            "outcome": outcome,
+        });
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&report).unwrap_or_default()
+        );
+    } else if !args.dry_run && !plan.is_empty() {
+        let names: Vec<&str> = crate::context::env_in_order(&inputs)
+            .into_iter()
+            .map(|(_, name)| name)
+            .collect();
+        app.reporter.note(&format!(
+            "{} added; set {} in your environment",
+            inputs.display_name,
+            names.join(", ")
+        ));
+    }
+    Ok(())
+}

@@ -1,0 +1,76 @@
+//! The one error type of the tool, and its exit codes.
+
+use std::path::PathBuf;
+
+use crate::editors::EditError;
+use crate::names::NameError;
+
+/// Everything that can go wrong, each variant saying what to do next.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Name(#[from] NameError),
+    #[error("missing value for {flag}: pass {flag} (or --yes to take the defaults); no terminal to ask on")]
+    MissingInput { flag: String },
+    #[error("{0}")]
+    Usage(String),
+    #[error("no integrate.toml in {} or any parent folder; run `integrate init` first", dir.display())]
+    NoRecord { dir: PathBuf },
+    #[error("{}: {source}", path.display())]
+    Edit { path: PathBuf, source: EditError },
+    #[error("{}:{line}:{column}: {message}", path.display())]
+    Parse {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{}: {message}", path.display())]
+    Invalid { path: PathBuf, message: String },
+    #[error("{location}: template error: {message}")]
+    Template { location: String, message: String },
+    #[error("{}", conflict_message(files))]
+    Conflict { files: Vec<String> },
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("interrupted")]
+    Interrupted,
+    #[error("{0}")]
+    Other(String),
+}
+
+fn conflict_message(files: &[String]) -> String {
+    let mut message = String::from("these files exist with other content, so nothing was written:");
+    for file in files {
+        message.push_str("\n  ");
+        message.push_str(file);
+    }
+    message.push_str("\nrun again with --force to overwrite them (only them)");
+    message
+}
+
+impl Error {
+    /// The process exit code for this error: 2 for usage and missing input, 130 for an
+    /// interrupt, 1 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Name(_) | Error::MissingInput { .. } | Error::Usage(_) => 2,
+            Error::Interrupted => 130,
+            _ => 1,
+        }
+    }
+
+    /// An I/O error on `path`.
+    pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
+        Error::Io {
+            path: path.into(),
+            source,
+        }
+    }
+}
+
+/// Result with [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,482 @@
+//! Turning flags, the record, the catalog and wizard answers into one validated [`Inputs`].
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::catalog::Entry;
+use crate::error::{Error, Result};
+use crate::names::ServiceName;
+use crate::prompt::Prompter;
+use crate::webhooks::SCHEMES;
+
+/// Service categories.
+pub const CATEGORIES: &[&str] = &[
+    "payments",
+    "email",
+    "sms",
+    "storage",
+    "auth",
+    "monitoring",
+    "analytics",
+    "ai",
+    "search",
+    "crm",
+    "messaging",
+    "other",
+];
+
+/// Authentication styles.
+pub const AUTH_STYLES: &[&str] = &["bearer", "api-key", "basic", "oauth2", "none"];
+
+/// Values given on the command line for `new`; `None` means not given.
+#[derive(Debug, Clone, Default)]
+pub struct Flags {
+    pub display_name: Option<String>,
+    pub category: Option<String>,
+    pub auth: Option<String>,
+    pub auth_header: Option<String>,
+    pub token_url: Option<String>,
+    pub base_url: Option<String>,
+    pub webhooks: Option<bool>,
+    pub webhook_scheme: Option<String>,
+    pub signature_header: Option<String>,
+    pub events: Option<Vec<String>>,
+    /// Take every default, never ask.
+    pub yes: bool,
+}
+
+/// Everything `new` needs to know about the integration.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Inputs {
+    pub service: ServiceName,
+    pub display_name: String,
+    pub category: String,
+    pub auth: String,
+    pub auth_header: String,
+    pub token_url: String,
+    pub base_url: String,
+    pub docs_url: String,
+    pub webhooks: bool,
+    pub webhook_scheme: String,
+    pub signature_header: String,
+    pub event_id_field: String,
+    pub event_type_field: String,
+    pub events: Vec<String>,
+    /// Env var names by role, e.g. `api_key` → `STRIPE_SECRET_KEY`.
+    pub env: BTreeMap<String, String>,
+}
+
+/// Earlier answers: from the record, then the catalog.
+#[derive(Debug, Clone, Default)]
+pub struct Known<'a> {
+    pub recorded: Option<&'a Entry>,
+    pub recorded_webhooks: Option<bool>,
+    pub catalog: Option<&'a Entry>,
+}
+
+impl Known<'_> {
+    fn text(&self, field: impl Fn(&Entry) -> &String) -> Option<String> {
+        [self.recorded, self.catalog]
+            .into_iter()
+            .flatten()
+            .map(&field)
+            .find(|v| !v.is_empty())
+            .cloned()
+    }
+
+    fn events(&self) -> Option<Vec<String>> {
+        if let Some(recorded) = self.recorded {
+            return Some(recorded.events.clone());
+        }
+        self.catalog.map(|c| c.events.clone())
+    }
+
+    fn env(&self, role: &str) -> Option<String> {
+        [self.recorded, self.catalog]
+            .into_iter()
+            .flatten()
+            .find_map(|e| e.env.get(role).filter(|v| !v.is_empty()).cloned())
+    }
+}
+
+/// How questions get answered when no flag gave a value.
+pub enum Mode<'p> {
+    /// Ask on this prompter, pre-selecting known answers.
+    Ask(&'p mut dyn Prompter),
+    /// `--yes`: take known answers, then generic defaults.
+    Defaults,
+    /// No terminal and no `--yes`: known answers only; anything else is a missing flag.
+    Strict,
+}
+
+/// Resolves every input. Order: flag, then record, then catalog, then the wizard or a
+/// generic default.
+pub fn resolve(
+    service: ServiceName,
+    flags: &Flags,
+    known: &Known,
+    mut mode: Mode,
+) -> Result<Inputs> {
+    let category = choose(
+        &mut mode,
+        flags.category.clone(),
+        known.text(|e| &e.category),
+        "--category",
+        "Category",
+        CATEGORIES,
+        "other",
+    )?;
+    check_choice(&category, CATEGORIES, "--category")?;
+    let auth = choose(
+        &mut mode,
+        flags.auth.clone(),
+        known.text(|e| &e.auth),
+        "--auth",
+        "Auth style",
+        AUTH_STYLES,
+        "bearer",
+    )?;
+    check_choice(&auth, AUTH_STYLES, "--auth")?;
+    let auth_header = match flags.auth_header.clone() {
+        Some(header) => header,
+        None => {
+            let default = match auth.as_str() {
+                "api-key" => known
+                    .text(|e| &e.auth_header)
+                    .unwrap_or_else(|| "X-API-Key".into()),
+                _ => "Authorization".to_string(),
+            };
+            match (&mut mode, auth.as_str()) {
+                (Mode::Ask(p), "api-key") => p.input("Header carrying the API key", &default)?,
+                _ => default,
+            }
+        }
+    };
+    check_header(&auth_header, "--auth-header")?;
+    let generic_base = format!("https://api.{}.com", service.kebab.replace('-', ""));
+    let base_url = match flags.base_url.clone() {
+        Some(url) => url,
+        None => {
+            let default = known.text(|e| &e.base_url).unwrap_or(generic_base);
+            match &mut mode {
+                Mode::Ask(p) => p.input("Base URL", &default)?,
+                _ => default,
+            }
+        }
+    };
+    let base_url = check_url(&base_url, "--base-url")?;
+    let token_url = if auth == "oauth2" {
+        let url = flags
+            .token_url
+            .clone()
+            .or_else(|| known.text(|e| &e.token_url))
+            .unwrap_or_else(|| format!("{base_url}/oauth/token"));
+        check_url(&url, "--token-url")?
+    } else {
+        String::new()
+    };
+    let known_webhooks = known
+        .recorded_webhooks
+        .or_else(|| known.catalog.map(|c| !c.webhook_scheme.is_empty()));
+    let webhooks = match flags.webhooks {
+        Some(on) => on,
+        None => match &mut mode {
+            Mode::Ask(p) => p.confirm("Receive webhooks?", known_webhooks.unwrap_or(false))?,
+            Mode::Defaults => known_webhooks.unwrap_or(false),
+            Mode::Strict => known_webhooks.ok_or_else(|| Error::MissingInput {
+                flag: "--webhooks or --no-webhooks".to_string(),
+            })?,
+        },
+    };
+    let webhook_scheme = flags
+        .webhook_scheme
+        .clone()
+        .or_else(|| known.text(|e| &e.webhook_scheme))
+        .unwrap_or_else(|| "hmac-sha256".to_string());
+    if webhooks {
+        check_choice(&webhook_scheme, SCHEMES, "--webhook-scheme")?;
+    }
+    let signature_header = flags
+        .signature_header
+        .clone()
+        .or_else(|| known.text(|e| &e.signature_header))
+        .unwrap_or_default();
+    if !signature_header.is_empty() {
+        check_header(&signature_header, "--signature-header")?;
+    }
+    let events = match flags.events.clone() {
+        Some(events) => events,
+        None => {
+            let default = known.events().unwrap_or_default();
+            match &mut mode {
+                Mode::Ask(p) if webhooks => split_events(
+                    &p.input("Events to handle (comma-separated)", &default.join(","))?,
+                ),
+                _ => default,
+            }
+        }
+    };
+    let events = events
+        .into_iter()
+        .map(|e| e.trim().to_string())
+        .filter(|e| !e.is_empty())
+        .collect::<Vec<_>>();
+    for event in &events {
+        if event.contains(['"', '\'', '\\', '`', '$', '#', '{', '}', '\n']) || !event.is_ascii() {
+            return Err(Error::Usage(format!(
+                "event `{event}` contains characters that cannot go into generated code; use letters, digits, `.`, `_`, `-` or `:`"
+            )));
+        }
+    }
+    let display_name = flags
+        .display_name
+        .clone()
+        .or_else(|| known.text(|e| &e.display_name))
+        .unwrap_or_else(|| service.title.clone());
+    if display_name.contains(['"', '\\', '\n', '`', '$', '{', '}']) {
+        return Err(Error::Usage(format!(
+            "display name `{display_name}` contains quotes, backslashes, braces or `$`; pass --display-name with plain text"
+        )));
+    }
+    let mut env = BTreeMap::new();
+    let roles: &[&str] = match auth.as_str() {
+        "bearer" | "api-key" => &["api_key"],
+        "basic" => &["username", "password"],
+        "oauth2" => &["client_id", "client_secret"],
+        _ => &[],
+    };
+    let mut all_roles: Vec<&str> = roles.to_vec();
+    if webhooks {
+        all_roles.push("webhook_secret");
+    }
+    all_roles.push("base_url");
+    for role in all_roles {
+        let name = known
+            .env(role)
+            .unwrap_or_else(|| format!("{}_{}", service.shouty, role.to_uppercase()));
+        env.insert(role.to_string(), name);
+    }
+    Ok(Inputs {
+        display_name,
+        category,
+        auth,
+        auth_header,
+        token_url,
+        base_url,
+        docs_url: known.text(|e| &e.docs_url).unwrap_or_default(),
+        webhooks,
+        webhook_scheme,
+        signature_header,
+        event_id_field: known
+            .text(|e| &e.event_id_field)
+            .unwrap_or_else(|| "id".into()),
+        event_type_field: known
+            .text(|e| &e.event_type_field)
+            .unwrap_or_else(|| "type".into()),
+        events,
+        env,
+        service,
+    })
+}
+
+/// Splits a comma-separated list of events.
+pub fn split_events(text: &str) -> Vec<String> {
+    text.split(',')
+        .map(|e| e.trim().to_string())
+        .filter(|e| !e.is_empty())
+        .collect()
+}
+
+fn choose(
+    mode: &mut Mode,
+    flag: Option<String>,
+    known: Option<String>,
+    flag_name: &str,
+    prompt: &str,
+    items: &[&str],
+    generic: &str,
+) -> Result<String> {
+    if let Some(value) = flag {
+        return Ok(value);
+    }
+    match mode {
+        Mode::Ask(p) => {
+            let default = known.as_deref().unwrap_or(generic);
+            let index = items.iter().position(|i| *i == default).unwrap_or(0);
+            Ok(items[p.select(prompt, items, index)?].to_string())
+        }
+        Mode::Defaults => Ok(known.unwrap_or_else(|| generic.to_string())),
+        Mode::Strict => known.ok_or_else(|| Error::MissingInput {
+            flag: flag_name.to_string(),
+        }),
+    }
+}
+
+fn check_choice(value: &str, items: &[&str], flag: &str) -> Result<()> {
+    if items.contains(&value) {
+        return Ok(());
+    }
+    Err(Error::Usage(format!(
+        "invalid value `{value}` for {flag}; expected one of: {}",
+        items.join(", ")
+    )))
+}
+
+fn check_header(value: &str, flag: &str) -> Result<()> {
+    let ok = !value.is_empty()
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::Usage(format!(
+            "invalid header name `{value}` for {flag}; use letters, digits and `-`"
+        )))
+    }
+}
+
+fn check_url(value: &str, flag: &str) -> Result<String> {
+    let trimmed = value.trim().trim_end_matches('/');
+    let ok = (trimmed.starts_with("https://") || trimmed.starts_with("http://"))
+        && trimmed.len() > "https://".len()
+        && !trimmed.contains(|c: char| {
+            c.is_whitespace() || matches!(c, '"' | '\'' | '\\' | '`' | '{' | '}' | '<' | '>' | '$')
+        });
+    if ok {
+        Ok(trimmed.to_string())
+    } else {
+        Err(Error::Usage(format!(
+            "invalid URL `{value}` for {flag}; pass an http(s) URL such as https://api.example.com"
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::prompt::{Answer, ScriptedPrompter};
+
+    fn name(raw: &str) -> ServiceName {
+        ServiceName::parse(raw, "python").unwrap()
+    }
+
+    fn stripe() -> Entry {
+        Entry {
+            display_name: "Stripe".into(),
+            category: "payments".into(),
+            auth: "bearer".into(),
+            base_url: "https://api.stripe.com".into(),
+            webhook_scheme: "stripe".into(),
+            events: vec!["payment_intent.succeeded".into()],
+            env: [("api_key".to_string(), "STRIPE_SECRET_KEY".to_string())].into(),
+            ..Entry::default()
+        }
+    }
+
+    #[test]
+    fn strict_mode_names_the_missing_flag() {
+        let err = resolve(
+            name("acme"),
+            &Flags::default(),
+            &Known::default(),
+            Mode::Strict,
+        )
+        .unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(err.to_string().contains("--category"), "{err}");
+    }
+
+    #[test]
+    fn catalog_facts_are_defaults_that_flags_override() {
+        let entry = stripe();
+        let known = Known {
+            catalog: Some(&entry),
+            ..Known::default()
+        };
+        let inputs = resolve(name("stripe"), &Flags::default(), &known, Mode::Strict).unwrap();
+        assert_eq!(inputs.category, "payments");
+        assert!(inputs.webhooks);
+        assert_eq!(inputs.webhook_scheme, "stripe");
+        assert_eq!(inputs.env["api_key"], "STRIPE_SECRET_KEY");
+        assert_eq!(inputs.env["webhook_secret"], "STRIPE_WEBHOOK_SECRET");
+        let flags = Flags {
+            webhooks: Some(false),
+            auth: Some("basic".into()),
+            ..Flags::default()
+        };
+        let inputs = resolve(name("stripe"), &flags, &known, Mode::Strict).unwrap();
+        assert!(!inputs.webhooks);
+        assert_eq!(inputs.env["username"], "STRIPE_USERNAME");
+        assert!(!inputs.env.contains_key("webhook_secret"));
+    }
+
+    #[test]
+    fn yes_takes_generic_defaults_for_unknown_services() {
+        let inputs = resolve(
+            name("acme"),
+            &Flags::default(),
+            &Known::default(),
+            Mode::Defaults,
+        )
+        .unwrap();
+        assert_eq!(
+            (
+                inputs.category.as_str(),
+                inputs.auth.as_str(),
+                inputs.webhooks
+            ),
+            ("other", "bearer", false)
+        );
+        assert_eq!(inputs.base_url, "https://api.acme.com");
+    }
+
+    #[test]
+    fn the_wizard_asks_only_what_no_flag_gave() {
+        let mut script = ScriptedPrompter::new([
+            Answer::Text("email".into()),
+            Answer::Enter,
+            Answer::Text("y".into()),
+            Answer::Text("a.b, c".into()),
+        ]);
+        let flags = Flags {
+            auth: Some("bearer".into()),
+            ..Flags::default()
+        };
+        let inputs = resolve(
+            name("acme"),
+            &flags,
+            &Known::default(),
+            Mode::Ask(&mut script),
+        )
+        .unwrap();
+        assert_eq!(
+            script.asked,
+            [
+                "Category",
+                "Base URL",
+                "Receive webhooks?",
+                "Events to handle (comma-separated)"
+            ]
+        );
+        assert_eq!(inputs.category, "email");
+        assert!(inputs.webhooks);
+        assert_eq!(inputs.events, ["a.b", "c"]);
+    }
+
+    #[test]
+    fn bad_values_are_usage_errors() {
+        let flags = Flags {
+            category: Some("nope".into()),
+            ..Flags::default()
+        };
+        let err = resolve(name("acme"), &flags, &Known::default(), Mode::Defaults).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        let flags = Flags {
+            base_url: Some("ftp://x".into()),
+            ..Flags::default()
+        };
+        assert!(resolve(name("acme"), &flags, &Known::default(), Mode::Defaults).is_err());
+    }
+}

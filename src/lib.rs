@@ -1,0 +1,21 @@
+//! `integrate`: add a third-party integration to an application repo in one step.
+//!
+//! Data flows one way: inputs → kit → render → plan → apply. Only [`apply`] writes.
+
+pub mod apply;
+pub mod catalog;
+pub mod cli;
+pub mod commands;
+pub mod context;
+pub mod editors;
+pub mod error;
+pub mod inputs;
+pub mod kit;
+pub mod names;
+pub mod output;
+pub mod plan;
+pub mod prompt;
+pub mod record;
+pub mod render;
+pub mod repo;
+pub mod webhooks;

@@ -1,0 +1,286 @@
+//! The record, `integrate.toml`: kit, path settings and one table per integration.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde_json::{Map, Value};
+use toml_edit::{value, Array, DocumentMut, Item, Table};
+
+use crate::catalog::Entry;
+use crate::error::{Error, Result};
+use crate::inputs::Inputs;
+use crate::repo::RECORD_FILE;
+
+/// A parsed record, with its text kept for in-place edits.
+#[derive(Debug, Clone)]
+pub struct Record {
+    pub text: String,
+    pub doc: DocumentMut,
+}
+
+/// What `new` wrote for one integration.
+#[derive(Debug, Clone, Default)]
+pub struct Written {
+    /// Generated files with the sha256 of their content.
+    pub files: BTreeMap<String, String>,
+    /// Files edited.
+    pub edited: Vec<String>,
+}
+
+impl Record {
+    /// Parses record text; errors name `integrate.toml` with line and column.
+    pub fn parse(text: &str) -> Result<Self> {
+        let doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
+            let (line, column) = e
+                .span()
+                .map(|s| crate::editors::line_col(text, s.start))
+                .unwrap_or((1, 1));
+            Error::Parse {
+                path: RECORD_FILE.into(),
+                line,
+                column,
+                message: format!("{}; fix the file and run again", e.message().trim()),
+            }
+        })?;
+        let record = Record {
+            text: text.to_string(),
+            doc,
+        };
+        record.kit()?;
+        if let Some(item) = record.doc.get("paths") {
+            if !item.is_table_like() {
+                return Err(invalid("`paths` must be a table"));
+            }
+        }
+        if let Some(item) = record.doc.get("integrations") {
+            if !item.is_table_like() {
+                return Err(invalid("`integrations` must be a table of integrations"));
+            }
+        }
+        Ok(record)
+    }
+
+    /// Reads `<root>/integrate.toml`.
+    pub fn load(root: &Path) -> Result<Self> {
+        let path = root.join(RECORD_FILE);
+        let bytes = fs_err::read(&path).map_err(|e| Error::io(&path, e))?;
+        let text = String::from_utf8(bytes).map_err(|_| invalid("not UTF-8; save it as UTF-8"))?;
+        Self::parse(&text)
+    }
+
+    /// The kit in use.
+    pub fn kit(&self) -> Result<&str> {
+        match self.doc.get("kit") {
+            Some(item) => item
+                .as_str()
+                .ok_or_else(|| invalid("`kit` must be a string such as \"django\"")),
+            None => Err(invalid(
+                "missing `kit = \"<kit>\"`; add it or run `integrate init`",
+            )),
+        }
+    }
+
+    /// The path settings as template data; `defaults` fill keys the record lacks.
+    pub fn paths(&self, defaults: &Map<String, Value>) -> Result<Map<String, Value>> {
+        let mut out = defaults.clone();
+        if let Some(table) = self.doc.get("paths").and_then(Item::as_table_like) {
+            for (key, item) in table.iter() {
+                let text = item
+                    .as_str()
+                    .ok_or_else(|| invalid(&format!("`paths.{key}` must be a string")))?;
+                out.insert(key.to_string(), Value::String(text.to_string()));
+            }
+        }
+        Ok(out)
+    }
+
+    /// The recorded answers of `service`, if it was generated before.
+    pub fn answers(&self, service: &str) -> Option<(Entry, bool)> {
+        let table = self.integration(service)?;
+        let text = |key: &str| {
+            table
+                .get(key)
+                .and_then(Item::as_str)
+                .unwrap_or_default()
+                .to_string()
+        };
+        let list = |key: &str| -> Vec<String> {
+            table
+                .get(key)
+                .and_then(Item::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let env = table
+            .get("env")
+            .and_then(Item::as_table_like)
+            .map(|t| {
+                t.iter()
+                    .filter_map(|(k, v)| Some((k.to_string(), v.as_str()?.to_string())))
+                    .collect()
+            })
+            .unwrap_or_default();
+        let entry = Entry {
+            display_name: text("display_name"),
+            category: text("category"),
+            auth: text("auth"),
+            auth_header: text("auth_header"),
+            base_url: text("base_url"),
+            docs_url: text("docs_url"),
+            token_url: text("token_url"),
+            webhook_scheme: text("webhook_scheme"),
+            signature_header: text("signature_header"),
+            event_id_field: text("event_id_field"),
+            event_type_field: text("event_type_field"),
+            events: list("events"),
+            env,
+            packages: Default::default(),
+        };
+        let webhooks = table
+            .get("webhooks")
+            .and_then(Item::as_bool)
+            .unwrap_or(false);
+        Some((entry, webhooks))
+    }
+
+    /// The table of `service`, if recorded.
+    pub fn integration(&self, service: &str) -> Option<&Table> {
+        self.doc
+            .get("integrations")?
+            .as_table()?
+            .get(service)?
+            .as_table()
+    }
+
+    /// Record text with `[integrations.<service>]` set to `inputs` and `written`.
+    pub fn with_integration(&self, inputs: &Inputs, written: &Written) -> String {
+        let mut doc = self.doc.clone();
+        let integrations = doc
+            .entry("integrations")
+            .or_insert_with(|| {
+                let mut t = Table::new();
+                t.set_implicit(true);
+                Item::Table(t)
+            })
+            .as_table_mut()
+            .expect("checked in parse");
+        let mut table = Table::new();
+        table.insert("display_name", value(&inputs.display_name));
+        table.insert("category", value(&inputs.category));
+        table.insert("auth", value(&inputs.auth));
+        if inputs.auth == "api-key" {
+            table.insert("auth_header", value(&inputs.auth_header));
+        }
+        if inputs.auth == "oauth2" {
+            table.insert("token_url", value(&inputs.token_url));
+        }
+        table.insert("base_url", value(&inputs.base_url));
+        if !inputs.docs_url.is_empty() {
+            table.insert("docs_url", value(&inputs.docs_url));
+        }
+        table.insert("webhooks", value(inputs.webhooks));
+        if inputs.webhooks {
+            table.insert("webhook_scheme", value(&inputs.webhook_scheme));
+            if !inputs.signature_header.is_empty() {
+                table.insert("signature_header", value(&inputs.signature_header));
+            }
+            table.insert("event_id_field", value(&inputs.event_id_field));
+            table.insert("event_type_field", value(&inputs.event_type_field));
+        }
+        table.insert("events", value(string_array(&inputs.events)));
+        let mut env = toml_edit::InlineTable::new();
+        for (role, name) in crate::context::env_in_order(inputs) {
+            env.insert(role, name.into());
+        }
+        table.insert("env", value(env));
+        table.insert("files", value(multiline(written.files.keys())));
+        table.insert("edited", value(multiline(written.edited.iter())));
+        let mut hashes = Table::new();
+        for (path, hash) in &written.files {
+            hashes.insert(path, value(hash));
+        }
+        table.insert("hashes", Item::Table(hashes));
+        table.decor_mut().set_prefix("\n");
+        if let Some(old) = integrations
+            .get(&inputs.service.name)
+            .and_then(Item::as_table)
+        {
+            if let Some(prefix) = old.decor().prefix() {
+                table.decor_mut().set_prefix(prefix.clone());
+            }
+        }
+        integrations.insert(&inputs.service.name, Item::Table(table));
+        doc.to_string()
+    }
+}
+
+fn string_array(items: &[String]) -> Array {
+    items.iter().map(String::as_str).collect()
+}
+
+fn multiline<'a>(items: impl Iterator<Item = &'a String>) -> Array {
+    let mut array: Array = items.map(String::as_str).collect();
+    for item in array.iter_mut() {
+        item.decor_mut().set_prefix("\n  ");
+    }
+    array.set_trailing_comma(true);
+    array.set_trailing("\n");
+    array
+}
+
+fn invalid(message: &str) -> Error {
+    Error::Invalid {
+        path: RECORD_FILE.into(),
+        message: message.to_string(),
+    }
+}
+
+/// The initial record for `kit` with its path settings.
+pub fn initial(kit: &str, paths: &[(String, String)]) -> String {
+    let mut doc = DocumentMut::new();
+    doc.decor_mut().set_prefix(
+        "# The third-party integrations of this repo, kept by `integrate`.\n# Edit [paths] to match your layout; `integrate new <service>` adds [integrations.<service>].\n",
+    );
+    doc.insert("kit", value(kit));
+    let mut table = Table::new();
+    for (key, path) in paths {
+        table.insert(key, value(path));
+    }
+    table.decor_mut().set_prefix("\n");
+    doc.insert("paths", Item::Table(table));
+    doc.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn broken_records_name_the_file_and_position() {
+        let err = Record::parse("kit = \"django\"\n[paths\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.starts_with("integrate.toml:2:"), "{err}");
+        let err = Record::parse("kit = 3\n").unwrap_err().to_string();
+        assert!(err.contains("`kit` must be a string"), "{err}");
+        let err = Record::parse("kit = \"d\"\nintegrations = 1\n")
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("integrations"), "{err}");
+    }
+
+    #[test]
+    fn initial_record_round_trips() {
+        let text = initial("django", &[("env_file".into(), ".env.example".into())]);
+        let record = Record::parse(&text).unwrap();
+        assert_eq!(record.kit().unwrap(), "django");
+        assert_eq!(
+            record.paths(&Map::new()).unwrap()["env_file"],
+            ".env.example"
+        );
+    }
+}
