@@ -153,13 +153,16 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
     } else if !args.dry_run && !plan.is_empty() {
         let names: Vec<&str> = crate::context::env_in_order(&inputs)
             .into_iter()
+            .filter(|(role, _)| *role != "base_url")
             .map(|(_, name)| name)
             .collect();
-        app.reporter.note(&format!(
-            "{} added; set {} in your environment",
-            inputs.display_name,
-            names.join(", ")
-        ));
+        let next = if names.is_empty() {
+            String::new()
+        } else {
+            format!("; set {} in your environment", names.join(", "))
+        };
+        app.reporter
+            .note(&format!("{} added{next}", inputs.display_name));
     }
     Ok(())
 }

@@ -15,7 +15,8 @@ pub fn merge(original: &str, fragment: &str) -> Result<String, EditError> {
     })?;
     edit_preserving(original, |body| {
         let mut doc: DocumentMut = body.parse().map_err(|e| syntax_error(body, &e))?;
-        merge_table(doc.as_table_mut(), fragment.as_table(), "")?;
+        let mut next = max_position(doc.as_table()) + 1;
+        merge_table(doc.as_table_mut(), fragment.as_table(), "", &mut next)?;
         Ok(doc.to_string())
     })
 }
@@ -33,7 +34,12 @@ pub fn unmerge(original: &str, fragment: &str) -> Result<String, EditError> {
     })
 }
 
-fn merge_table(target: &mut Table, source: &Table, path: &str) -> Result<(), EditError> {
+fn merge_table(
+    target: &mut Table,
+    source: &Table,
+    path: &str,
+    next: &mut isize,
+) -> Result<(), EditError> {
     let was_sorted = is_sorted(target);
     let mut inserted = false;
     for (key, item) in source.iter() {
@@ -47,7 +53,10 @@ fn merge_table(target: &mut Table, source: &Table, path: &str) -> Result<(), Edi
                 let mut item = item.clone();
                 match &mut item {
                     Item::Value(value) => value.decor_mut().clear(),
-                    Item::Table(table) => separate_tables(table),
+                    Item::Table(table) => {
+                        separate_tables(table);
+                        place_new_tables(table, next);
+                    }
                     _ => {}
                 }
                 target.insert(key, item);
@@ -56,7 +65,7 @@ fn merge_table(target: &mut Table, source: &Table, path: &str) -> Result<(), Edi
                 }
                 inserted = true;
             }
-            Some(existing) => merge_item(existing, item, &key_path)?,
+            Some(existing) => merge_item(existing, item, &key_path, next)?,
         }
     }
     if inserted && was_sorted {
@@ -65,13 +74,18 @@ fn merge_table(target: &mut Table, source: &Table, path: &str) -> Result<(), Edi
     Ok(())
 }
 
-fn merge_item(existing: &mut Item, source: &Item, path: &str) -> Result<(), EditError> {
+fn merge_item(
+    existing: &mut Item,
+    source: &Item,
+    path: &str,
+    next: &mut isize,
+) -> Result<(), EditError> {
     match source {
         Item::Table(source_table) => match existing {
-            Item::Table(table) => merge_table(table, source_table, path),
+            Item::Table(table) => merge_table(table, source_table, path, next),
             Item::Value(Value::InlineTable(inline)) => {
                 let mut table = inline.clone().into_table();
-                merge_table(&mut table, source_table, path)?;
+                merge_table(&mut table, source_table, path, next)?;
                 *inline = table.into_inline_table();
                 Ok(())
             }
@@ -85,6 +99,27 @@ fn merge_item(existing: &mut Item, source: &Item, path: &str) -> Result<(), Edit
             _ => Ok(()),
         },
         _ => Ok(()),
+    }
+}
+
+fn max_position(table: &Table) -> isize {
+    table
+        .iter()
+        .filter_map(|(_, item)| item.as_table())
+        .map(|t| t.position().unwrap_or(0).max(max_position(t)))
+        .max()
+        .unwrap_or(0)
+}
+
+/// Gives `table` and the tables under it positions from `next` on, so tables added by the
+/// merge are written at the end of the document in the order they were added.
+fn place_new_tables(table: &mut Table, next: &mut isize) {
+    table.set_position(*next);
+    *next += 1;
+    for (_, item) in table.iter_mut() {
+        if let Item::Table(child) = item {
+            place_new_tables(child, next);
+        }
     }
 }
 
