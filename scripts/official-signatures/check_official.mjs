@@ -1,5 +1,5 @@
 // Cross-check webhook signatures against the providers' official Node libraries
-// (npm `stripe` and `svix`, pinned in package.json). Nothing here talks to a network.
+// (npm `stripe`, `svix` and `@octokit/webhooks-methods`, pinned in package.json). Nothing here talks to a network.
 //
 // Run with tsx so a TypeScript verifier can be imported directly:
 //
@@ -8,7 +8,8 @@
 //       official libraries: stripe.webhooks.constructEvent (clock pinned with its
 //       receivedAt argument) and svix's Webhook.verify (Date.now pinned); the official
 //       signing helpers (stripe.webhooks.generateTestHeaderString, svix Webhook.sign)
-//       must reproduce our valid headers byte for byte.
+//       must reproduce our valid headers byte for byte. GitHub vectors are checked with
+//       @octokit/webhooks-methods (verify / sign).
 //
 //   npx tsx check_official.mjs verifier <webhook.ts> <vectors.json> [auto|stripe|standard-webhooks]
 //       <webhook.ts> is a generated TypeScript module exporting
@@ -26,6 +27,7 @@ import { pathToFileURL } from "node:url";
 import { createHash, randomBytes } from "node:crypto";
 import Stripe from "stripe";
 import { Webhook } from "svix";
+import { sign as githubSign, verify as githubVerify } from "@octokit/webhooks-methods";
 
 const TOLERANCE = 300;
 // The official libraries only check a timestamp's age; our contract (|now - t| <= 300)
@@ -97,7 +99,7 @@ function svixOfficialSign(payload, secret, msgId, timestamp) {
 
 // ------------------------------------------------------------------ vectors
 
-function cmdVectors(vectorsPath) {
+async function cmdVectors(vectorsPath) {
   const schemes = JSON.parse(readFileSync(vectorsPath, "utf8"));
 
   const st = schemes["stripe"];
@@ -123,6 +125,17 @@ function cmdVectors(vectorsPath) {
   const hd = headersOf(sv);
   const sig = svixOfficialSign(sv.payload, sw.secret, hd["webhook-id"], Number(hd["webhook-timestamp"]));
   check(sig === hd["webhook-signature"], `standard-webhooks/valid: signature equals svix Webhook.sign (${sig})`);
+
+  // GitHub: @octokit/webhooks-methods (X-Hub-Signature-256; no timestamp).
+  const gh = schemes["github"];
+  for (const v of gh.vectors) {
+    const signature = headersOf(v)["X-Hub-Signature-256"];
+    const got = signature === undefined ? false : await githubVerify(gh.secret, v.payload, signature);
+    check(got === v.valid, `github/${v.name}: @octokit/webhooks-methods verify -> ${got} (vector valid=${v.valid})`);
+  }
+  const gv = gh.vectors.find((v) => v.name === "valid");
+  const ghSig = await githubSign(gh.secret, gv.payload);
+  check(ghSig === headersOf(gv)["X-Hub-Signature-256"], `github/valid: signature equals @octokit/webhooks-methods sign (${ghSig})`);
   finish();
 }
 
@@ -240,7 +253,7 @@ async function cmdVerifier(modulePath, vectorsPath, scheme) {
 
 const [cmd, ...rest] = process.argv.slice(2);
 if (cmd === "vectors" && rest.length === 1) {
-  cmdVectors(rest[0]);
+  await cmdVectors(rest[0]);
 } else if (cmd === "verifier" && (rest.length === 2 || rest.length === 3)) {
   const scheme = rest[2] ?? "auto";
   if (!["auto", "stripe", "standard-webhooks"].includes(scheme)) {

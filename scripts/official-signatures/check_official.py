@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Cross-check webhook signatures against the providers' official Python libraries.
 
-Needs PyPI `stripe` and `svix` importable (run.sh makes a venv with the pinned versions
+Needs PyPI `stripe`, `svix`, `slack-sdk` and `twilio` importable (run.sh makes a venv with the pinned versions
 of requirements.txt; this script installs nothing itself). Nothing here talks to a network.
 
 Commands:
@@ -9,9 +9,11 @@ Commands:
   check_official.py vectors [--toml scaffolds/webhooks.toml]
       Our shared vectors, judged by the official libraries: for the `stripe` scheme,
       stripe.WebhookSignature.verify_header / stripe.Webhook.construct_event; for
-      `standard-webhooks`, svix.webhooks.Webhook.verify. Every vector marked valid must
-      verify, every other one must be rejected (clock pinned to the vector's `now`), and
-      the official signing helpers must reproduce our valid headers byte for byte.
+      `standard-webhooks`, svix.webhooks.Webhook.verify; for `slack`, slack_sdk's
+      SignatureVerifier; for `twilio`, twilio's RequestValidator. Every vector marked
+      valid must verify, every other one must be rejected (clock pinned to the vector's
+      `now`), and the official signing helpers must reproduce our valid headers byte for
+      byte.
 
   check_official.py verifier PATH [--scheme auto|stripe|standard-webhooks]
       PATH is a generated Django `webhooks.py` exposing
@@ -23,7 +25,8 @@ Commands:
       module accepts (it must accept exactly one of the two).
 
   check_official.py dump-vectors [--toml PATH]
-      Print the stripe and standard-webhooks vectors as JSON (input for check_official.mjs).
+      Print the stripe, standard-webhooks and github vectors as JSON (input for
+      check_official.mjs).
 
 Output: one line per check, then "N passed, M failed"; exit status 1 if any failed.
 """
@@ -205,12 +208,55 @@ def cmd_vectors(toml: Path) -> int:
     official = svix_official_sign(valid["payload"], sw["secret"], hd["webhook-id"], int(hd["webhook-timestamp"]))
     r.check(official == hd["webhook-signature"],
             f"standard-webhooks/valid: signature equals the official svix Webhook.sign ({official})")
+    _check_slack(schemes["slack"], r)
+    _check_twilio(schemes["twilio"], r)
     return r.finish()
+
+
+def _check_slack(table: dict, r: Report) -> None:
+    """slack_sdk's SignatureVerifier (clock pinned through its `clock` argument)."""
+    from slack_sdk.signature import Clock, SignatureVerifier
+
+    for v in table["vectors"]:
+
+        class FixedClock(Clock):
+            def now(self, _now=v["now"]) -> float:
+                return float(_now)
+
+        hd = {k.lower(): val for k, val in headers_dict(v).items()}
+        verifier = SignatureVerifier(table["secret"], clock=FixedClock())
+        got = verifier.is_valid(v["payload"], hd.get("x-slack-request-timestamp"), hd.get("x-slack-signature"))
+        r.check(got == v["valid"], f"slack/{v['name']}: slack_sdk SignatureVerifier.is_valid -> {got} (vector valid={v['valid']})")
+    valid = next(v for v in table["vectors"] if v["name"] == "valid")
+    hd = headers_dict(valid)
+    official = SignatureVerifier(table["secret"]).generate_signature(
+        timestamp=hd["X-Slack-Request-Timestamp"], body=valid["payload"]
+    )
+    r.check(official == hd["X-Slack-Signature"], f"slack/valid: signature equals slack_sdk generate_signature ({official})")
+
+
+def _check_twilio(table: dict, r: Report) -> None:
+    """twilio's RequestValidator over the vector's URL and decoded form params."""
+    from urllib.parse import parse_qsl
+
+    from twilio.request_validator import RequestValidator
+
+    validator = RequestValidator(table["secret"])
+    for v in table["vectors"]:
+        params = dict(parse_qsl(v["payload"], keep_blank_values=True))
+        sig = headers_dict(v).get("X-Twilio-Signature", "")
+        got = bool(validator.validate(v["url"], params, sig))
+        r.check(got == v["valid"], f"twilio/{v['name']}: twilio RequestValidator.validate -> {got} (vector valid={v['valid']})")
+        r.check(params == {p["name"]: p["value"] for p in v["params"]}, f"twilio/{v['name']}: params equal the decoded payload")
+    valid = next(v for v in table["vectors"] if v["name"] == "valid")
+    official = validator.compute_signature(valid["url"], dict(parse_qsl(valid["payload"])))
+    r.check(official == headers_dict(valid)["X-Twilio-Signature"],
+            f"twilio/valid: signature equals twilio RequestValidator.compute_signature ({official})")
 
 
 def cmd_dump(toml: Path) -> int:
     schemes = load_vectors(toml)
-    json.dump({k: schemes[k] for k in ("stripe", "standard-webhooks")}, sys.stdout, indent=1)
+    json.dump({k: schemes[k] for k in ("stripe", "standard-webhooks", "github")}, sys.stdout, indent=1)
     print()
     return 0
 

@@ -4,8 +4,8 @@
 #   scripts/official-signatures/run.sh [<django-webhooks.py> <ts-webhook.ts>]...
 #
 # Always: our shared vectors (scaffolds/webhooks.toml) are judged by PyPI stripe + svix
-# and npm stripe + svix. Then, for each pair of arguments: a generated Django webhooks.py
-# (verify_signature) and a generated TypeScript webhook module (verifySignature) must
+# (+ slack-sdk, twilio) and npm stripe + svix (+ @octokit/webhooks-methods). Then, for
+# each pair of arguments: a generated Django webhooks.py (verify_signature) and a generated TypeScript webhook module (verifySignature) must
 # accept signatures freshly made by the official libraries and reject tampered, stale,
 # wrong-secret and foreign ones. The scheme (stripe or standard-webhooks) is detected
 # from which official signature a module accepts. Pass "-" to skip one side of a pair.
@@ -87,8 +87,8 @@ step() {
 }
 
 cd "$here"
-step "shared vectors vs PyPI stripe + svix" "$py" check_official.py vectors --toml "$root/scaffolds/webhooks.toml"
-step "shared vectors vs npm stripe + svix" "$tsx" check_official.mjs vectors "$tmp/vectors.json"
+step "shared vectors vs PyPI stripe, svix, slack-sdk, twilio" "$py" check_official.py vectors --toml "$root/scaffolds/webhooks.toml"
+step "shared vectors vs npm stripe, svix, @octokit/webhooks-methods" "$tsx" check_official.mjs vectors "$tmp/vectors.json"
 i=0
 while (( i < ${#args[@]} )); do
   pyfile="${args[$i]}"; tsfile="${args[$((i + 1))]}"; i=$(( i + 2 ))
