@@ -5,9 +5,9 @@
 #
 # Always: our shared vectors (scaffolds/webhooks.toml) are judged by PyPI stripe + svix
 # (+ slack-sdk, twilio) and npm stripe + svix (+ @octokit/webhooks-methods). Then, for
-# each pair of arguments: a generated Django webhooks.py (verify_signature) and a generated TypeScript webhook module (verifySignature) must
-# accept signatures freshly made by the official libraries and reject tampered, stale,
-# wrong-secret and foreign ones. The scheme (stripe or standard-webhooks) is detected
+# each pair of arguments: a generated Django webhooks.py (verify_signature) and a
+# generated TypeScript webhook module (verifySignature) must accept signatures freshly
+# made by the official libraries and reject tampered, stale, wrong-secret and foreign ones. The scheme (stripe or standard-webhooks) is detected
 # from which official signature a module accepts. Pass "-" to skip one side of a pair.
 #
 # Sets up its own venv (.venv here, or $OFFICIAL_SIGNATURES_PYTHON to use another
