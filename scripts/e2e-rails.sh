@@ -46,6 +46,10 @@ step "$bin" new twilio --yes --webhooks              # twilio scheme, basic auth
 step "$bin" new partner-api --category crm --auth oauth2 --no-webhooks --yes
 step "$bin" new open-data --category other --auth none --no-webhooks --yes
 step "$bin" new billing-hub --category payments --auth basic --webhooks --yes
+step "$bin" new clerk --yes                           # catalog defaults: standard-webhooks via svix-* headers
+step "$bin" new postmark --yes                        # api-key in X-Postmark-Server-Token
+step "$bin" new auth0 --yes                           # oauth2 client credentials from the catalog
+step "$bin" new mailgun --yes                         # basic auth from the catalog
 
 # A second run of `new` changes nothing.
 before="$(find . -path ./tmp -prune -o -path ./log -prune -o -path ./.git -prune -o -type f -print0 | sort -z | xargs -0 sha256sum)"
