@@ -3,7 +3,7 @@
 
 Every kit renders these vectors into its generated webhook tests (context
 `webhook.vectors`), so one file decides what "valid", "tampered" and "stale" mean
-for each of the seven signature schemes of docs/KITS.md and notes/contracts:
+for each of the seven signature schemes of docs/KITS.md:
 
     hmac-sha256, stripe, github, standard-webhooks, slack, shopify, twilio
 
@@ -428,8 +428,8 @@ def render(vectors: dict[str, list[dict]]) -> str:
         "# Written by scripts/gen_webhook_vectors.py; change that script and re-run it:",
         "#     python3 scripts/gen_webhook_vectors.py          (--check verifies the file is current)",
         "#",
-        "# Shared webhook signature test vectors, one table per scheme (see notes/contracts and",
-        "# docs/KITS.md: context `webhook.vectors` and `webhook.secret_example`). Every kit's",
+        "# Shared webhook signature test vectors, one table per scheme (docs/KITS.md: context",
+        "# `webhook.vectors` and `webhook.secret_example`). Every kit's",
         "# generated tests verify each vector with `secret` at unix time `now`: vectors with",
         "# valid = true must verify, all others must be rejected. `payload` is the raw body",
         "# (form-encoded for twilio); `url` and `params` (the decoded form params, sorted by",
