@@ -97,7 +97,7 @@ from django.test.utils import setup_test_environment
 
 django.setup()
 setup_test_environment()
-client = Client()
+client = Client(enforce_csrf_checks=True)  # as in production: a 403 would mean no csrf_exempt
 failures = []
 for path in ("/api/webhooks/stripe", "/api/webhooks/acme", "/api/webhooks/github"):
     response = client.post(path, data=b"{}", content_type="application/json")
