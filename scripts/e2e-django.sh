@@ -68,7 +68,19 @@ done
 venv="${VENV:-$work/venv}"
 if [ ! -x "$venv/bin/python" ]; then
   echo "+ $python -m venv $venv" >&2
-  "$python" -m venv "$venv"
+  if ! "$python" -m venv "$venv"; then
+    # Debian's system python3 needs python3-venv for ensurepip.
+    if [ "$(id -u)" -eq 0 ] && command -v apt-get >/dev/null 2>&1; then
+      echo "e2e-django: installing python3-venv from Debian packages" >&2
+      rm -rf "$venv"
+      DEBIAN_FRONTEND=noninteractive apt-get update -q </dev/null
+      DEBIAN_FRONTEND=noninteractive apt-get install -y -q python3-venv </dev/null
+      "$python" -m venv "$venv"
+    else
+      echo "e2e-django: cannot create a venv with $python (install python3-venv)" >&2
+      exit 1
+    fi
+  fi
 fi
 echo "+ pip install django<6 requests pytest pytest-django" >&2
 "$venv/bin/python" -m pip install --quiet --disable-pip-version-check "django>=5.2,<6" requests pytest pytest-django </dev/null
