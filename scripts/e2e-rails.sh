@@ -28,7 +28,7 @@ app="$work/app"
 cp -R "$root/examples/rails-app" "$app"
 rm -rf "$app/tmp" "$app/log" "$app/db/"*.sqlite3
 cd "$app"
-git init -q . # `integrate init` looks for the repo root
+if command -v git >/dev/null 2>&1; then git init -q .; fi # a repo root for `integrate init` (optional)
 
 step() { echo "+ $*" >&2; "$@" </dev/null; }
 
