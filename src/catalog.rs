@@ -48,10 +48,12 @@ pub struct Entry {
     pub webhook_scheme: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub signature_header: String,
-    #[serde(default)]
-    pub event_id_field: String,
-    #[serde(default)]
-    pub event_type_field: String,
+    /// Top-level JSON field of the event id; `Some("")` when the body has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_id_field: Option<String>,
+    /// Top-level JSON field of the event type; `Some("")` when the body has none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub event_type_field: Option<String>,
     #[serde(default)]
     pub events: Vec<String>,
     #[serde(default)]

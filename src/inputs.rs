@@ -85,6 +85,14 @@ impl Known<'_> {
             .cloned()
     }
 
+    /// A field whose empty value is meaningful ("none"), unlike [`Known::text`].
+    fn field(&self, field: impl Fn(&Entry) -> &Option<String>) -> Option<String> {
+        [self.recorded, self.catalog]
+            .into_iter()
+            .flatten()
+            .find_map(|e| field(e).clone())
+    }
+
     fn events(&self) -> Option<Vec<String>> {
         if let Some(recorded) = self.recorded {
             return Some(recorded.events.clone());
@@ -189,14 +197,29 @@ pub fn resolve(
             })?,
         },
     };
-    let webhook_scheme = flags
-        .webhook_scheme
-        .clone()
-        .or_else(|| known.text(|e| &e.webhook_scheme))
-        .unwrap_or_else(|| "hmac-sha256".to_string());
-    if webhooks {
-        check_choice(&webhook_scheme, SCHEMES, "--webhook-scheme")?;
-    }
+    let webhook_scheme = match flags.webhook_scheme.clone() {
+        Some(scheme) => scheme,
+        None => match known.text(|e| &e.webhook_scheme) {
+            Some(scheme) => scheme,
+            None if webhooks && known.recorded.is_none() && known.catalog.is_some() => {
+                let question = format!(
+                    "{} signs webhooks in a way integrate has no built-in verifier for; pick a scheme only if it matches",
+                    service.title
+                );
+                match &mut mode {
+                    Mode::Ask(p) => SCHEMES[p.select(&question, SCHEMES, 0)?].to_string(),
+                    _ => {
+                        return Err(Error::Usage(format!(
+                            "the catalog knows no webhook signature scheme of `{}` that integrate can verify; pass --webhook-scheme (one of: {}) if one matches the provider's documentation, or --no-webhooks",
+                            service.name,
+                            SCHEMES.join(", ")
+                        )))
+                    }
+                }
+            }
+            None => "hmac-sha256".to_string(),
+        },
+    };
     let signature_header = flags
         .signature_header
         .clone()
@@ -269,10 +292,10 @@ pub fn resolve(
         webhook_scheme,
         signature_header,
         event_id_field: known
-            .text(|e| &e.event_id_field)
+            .field(|e| &e.event_id_field)
             .unwrap_or_else(|| "id".into()),
         event_type_field: known
-            .text(|e| &e.event_type_field)
+            .field(|e| &e.event_type_field)
             .unwrap_or_else(|| "type".into()),
         events,
         env,
@@ -463,6 +486,48 @@ mod tests {
         assert_eq!(inputs.category, "email");
         assert!(inputs.webhooks);
         assert_eq!(inputs.events, ["a.b", "c"]);
+    }
+
+    #[test]
+    fn a_service_without_a_verifiable_scheme_needs_an_explicit_one() {
+        let paddle = Entry {
+            category: "payments".into(),
+            auth: "bearer".into(),
+            ..Entry::default()
+        };
+        let known = Known {
+            catalog: Some(&paddle),
+            ..Known::default()
+        };
+        let flags = Flags {
+            webhooks: Some(true),
+            ..Flags::default()
+        };
+        let err = resolve(name("paddle"), &flags, &known, Mode::Defaults).unwrap_err();
+        assert!(err.to_string().contains("--webhook-scheme"), "{err}");
+        let flags = Flags {
+            webhooks: Some(true),
+            webhook_scheme: Some("hmac-sha256".into()),
+            ..Flags::default()
+        };
+        assert!(resolve(name("paddle"), &flags, &known, Mode::Defaults).is_ok());
+        let inputs = resolve(name("paddle"), &Flags::default(), &known, Mode::Defaults).unwrap();
+        assert!(!inputs.webhooks);
+    }
+
+    #[test]
+    fn an_empty_event_field_in_the_catalog_stays_empty() {
+        let github = Entry {
+            event_id_field: Some(String::new()),
+            ..stripe()
+        };
+        let known = Known {
+            catalog: Some(&github),
+            ..Known::default()
+        };
+        let inputs = resolve(name("github"), &Flags::default(), &known, Mode::Defaults).unwrap();
+        assert_eq!(inputs.event_id_field, "");
+        assert_eq!(inputs.event_type_field, "type");
     }
 
     #[test]

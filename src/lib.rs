@@ -19,3 +19,6 @@ pub mod record;
 pub mod render;
 pub mod repo;
 pub mod webhooks;
+// >>> integrate integrations-mod
+pub mod integrations;
+// <<< integrate integrations-mod

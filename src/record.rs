@@ -134,8 +134,14 @@ impl Record {
             token_url: text("token_url"),
             webhook_scheme: text("webhook_scheme"),
             signature_header: text("signature_header"),
-            event_id_field: text("event_id_field"),
-            event_type_field: text("event_type_field"),
+            event_id_field: table
+                .get("event_id_field")
+                .and_then(Item::as_str)
+                .map(str::to_string),
+            event_type_field: table
+                .get("event_type_field")
+                .and_then(Item::as_str)
+                .map(str::to_string),
             events: list("events"),
             env,
             packages: Default::default(),

@@ -2,7 +2,7 @@
 
 use handlebars::{
     handlebars_helper, Context, Handlebars, Helper, HelperResult, Output, RenderContext,
-    RenderError, RenderErrorReason, TemplateError,
+    RenderError, RenderErrorReason, Template, TemplateError,
 };
 use heck::{
     ToKebabCase, ToLowerCamelCase, ToPascalCase, ToShoutySnakeCase, ToSnakeCase, ToTitleCase,
@@ -21,18 +21,30 @@ pub struct Renderer<'k> {
 const INLINE: &str = "<inline>";
 
 impl<'k> Renderer<'k> {
-    /// Registers every `.hbs` file of `kit` under its path without `.hbs`.
-    pub fn new(kit: &'k Kit) -> Result<Self> {
+    /// Registers the templates `needed` (kit paths, with or without `.hbs`) and, transitively,
+    /// the partials they include. Compiling is the costly part of a run, so templates a
+    /// command does not use are never compiled.
+    pub fn new<'a>(kit: &'k Kit, needed: impl IntoIterator<Item = &'a str>) -> Result<Self> {
         let mut registry = Handlebars::new();
         registry.set_strict_mode(true);
         registry.register_escape_fn(handlebars::no_escape);
         register_helpers(&mut registry);
-        for (path, file) in &kit.files {
-            if let Some(name) = path.strip_suffix(".hbs") {
-                registry
-                    .register_template_string(name, &file.content)
-                    .map_err(|e| template_error(kit, &e))?;
+        let mut names: Vec<String> = Vec::new();
+        let mut queue: Vec<String> = needed
+            .into_iter()
+            .map(|p| p.strip_suffix(".hbs").unwrap_or(p).to_string())
+            .collect();
+        while let Some(name) = queue.pop() {
+            if names.contains(&name) {
+                continue;
             }
+            if let Some(file) = kit.files.get(&format!("{name}.hbs")) {
+                queue.extend(partial_names(&file.content));
+                names.push(name);
+            }
+        }
+        for (name, template) in compile_all(kit, &names)? {
+            registry.register_template(&name, template);
         }
         Ok(Self { registry, kit })
     }
@@ -60,6 +72,65 @@ impl<'k> Renderer<'k> {
             .render_template(template, context)
             .map_err(|e| render_error(self.kit, &e, Some(what)))
     }
+}
+
+/// Compiles the kit templates `names` on every core: compiling dominates a run's time.
+fn compile_all(kit: &Kit, names: &[String]) -> Result<Vec<(String, Template)>> {
+    let compile = |name: &String| -> Result<(String, Template)> {
+        let file = &kit.files[&format!("{name}.hbs")];
+        Template::compile_with_name(&file.content, name.clone())
+            .map(|t| (name.clone(), t))
+            .map_err(|e| template_error(kit, &e))
+    };
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(names.len());
+    if threads <= 1 {
+        return names.iter().map(compile).collect();
+    }
+    let mut by_size: Vec<&String> = names.iter().collect();
+    by_size.sort_by_key(|n| std::cmp::Reverse(kit.files[&format!("{n}.hbs")].content.len()));
+    let mut shares: Vec<Vec<&String>> = vec![Vec::new(); threads];
+    let mut loads = vec![0usize; threads];
+    for name in by_size {
+        let lightest = (0..threads).min_by_key(|i| loads[*i]).unwrap_or(0);
+        loads[lightest] += kit.files[&format!("{name}.hbs")].content.len();
+        shares[lightest].push(name);
+    }
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = shares
+            .iter()
+            .map(|share| {
+                scope.spawn(|| share.iter().map(|n| compile(n)).collect::<Result<Vec<_>>>())
+            })
+            .collect();
+        let mut out = Vec::new();
+        for handle in handles {
+            out.extend(handle.join().expect("template compile thread panicked")?);
+        }
+        Ok(out)
+    })
+}
+
+/// Names of the partials `{{> name}}` / `{{#> name}}` a template includes.
+fn partial_names(text: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{") {
+        rest = &rest[start + 2..];
+        let tag = rest.trim_start_matches(['~', '#']).trim_start();
+        if let Some(after) = tag.strip_prefix('>') {
+            let name: String = after
+                .trim_start()
+                .chars()
+                .take_while(|c| !c.is_whitespace() && *c != '}' && *c != '~')
+                .collect();
+            if !name.is_empty() {
+                names.push(name.trim_matches(['"', '\'']).to_string());
+            }
+        }
+    }
+    names
 }
 
 fn origin_of(kit: &Kit, template: Option<&str>) -> String {
@@ -197,12 +268,24 @@ mod tests {
     }
 
     #[test]
+    fn partials_are_registered_on_demand() {
+        let k = kit(&[
+            ("a.hbs", "[{{> partials/b.py}}]"),
+            ("partials/b.py.hbs", "{{~> c~}}"),
+            ("c.hbs", "c"),
+            ("unused.hbs", "{{#if}}"),
+        ]);
+        let r = Renderer::new(&k, ["a"]).unwrap();
+        assert_eq!(r.render("a", &json!({})).unwrap(), "[c]");
+    }
+
+    #[test]
     fn no_html_escaping_and_case_helpers() {
         let k = kit(&[(
             "a.hbs",
             "{{q}} {{pascal name}} {{shouty name}} {{json list}} {{join list \"|\"}}",
         )]);
-        let r = Renderer::new(&k).unwrap();
+        let r = Renderer::new(&k, ["a"]).unwrap();
         let out = r
             .render(
                 "a.hbs",
@@ -218,7 +301,7 @@ mod tests {
     #[test]
     fn unknown_variable_names_the_override_file_line_and_column() {
         let k = kit(&[("files/a.py.hbs", "ok\n  {{nope}}\n")]);
-        let r = Renderer::new(&k).unwrap();
+        let r = Renderer::new(&k, ["files/a.py.hbs"]).unwrap();
         let err = r.render("files/a.py", &json!({})).unwrap_err().to_string();
         assert!(
             err.starts_with(".integrate/kits/t/files/a.py.hbs:2:3"),
@@ -230,10 +313,10 @@ mod tests {
     #[test]
     fn syntax_errors_and_unknown_partials_and_helpers_are_errors() {
         let k = kit(&[("bad.hbs", "x\n{{#if a}}")]);
-        let err = Renderer::new(&k).err().unwrap().to_string();
+        let err = Renderer::new(&k, ["bad"]).err().unwrap().to_string();
         assert!(err.starts_with(".integrate/kits/t/bad.hbs:"), "{err}");
         let k = kit(&[("p.hbs", "{{> nowhere}}"), ("h.hbs", "{{frobnicate 1}}")]);
-        let r = Renderer::new(&k).unwrap();
+        let r = Renderer::new(&k, ["p", "h"]).unwrap();
         assert!(r.render("p", &json!({})).is_err());
         assert!(r.render("h", &json!({})).is_err());
     }

@@ -55,7 +55,13 @@ pub fn run(app: &App, args: &InitArgs) -> Result<()> {
         .collect();
     let paths = record.paths(&defaults_map)?;
     let context = context::for_init(kit.name(), &paths);
-    let renderer = Renderer::new(&kit)?;
+    let needed = kit
+        .manifest
+        .init
+        .iter()
+        .map(|s| s.template.as_str())
+        .chain(kit.manifest.init_edit.iter().map(|s| s.template.as_str()));
+    let renderer = Renderer::new(&kit, needed)?;
     for spec in kit
         .manifest
         .init

@@ -102,7 +102,23 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
         .collect();
     let paths = record.paths(&defaults)?;
     let context = context::for_new(&inputs, kit.name(), &paths);
-    let renderer = Renderer::new(&kit)?;
+    let files: Vec<_> = kit
+        .manifest
+        .file
+        .iter()
+        .filter(|s| holds(s.when.as_deref(), &context))
+        .collect();
+    let edits: Vec<_> = kit
+        .manifest
+        .edit
+        .iter()
+        .filter(|s| holds(s.when.as_deref(), &context))
+        .collect();
+    let needed = files
+        .iter()
+        .map(|s| s.template.as_str())
+        .chain(edits.iter().map(|s| s.template.as_str()));
+    let renderer = Renderer::new(&kit, needed)?;
     let mut draft = Draft::new(&root);
     let mut written = Written::default();
     for spec in kit
@@ -120,7 +136,7 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
         written.files.insert(path.clone(), hash(&content));
         draft.generate(&path, content)?;
     }
-    for spec in &kit.manifest.edit {
+    for spec in edits {
         if let Some(path) = plan_edit(
             &mut draft,
             &renderer,

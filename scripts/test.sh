@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The whole test suite, exactly as CI runs it:
+#   1. formatting and clippy (warnings are errors),
+#   2. cargo test: unit tests, fixture trees, snapshots, CLI, wizard (pty), properties,
+#   3. every built-in kit generated into a copy of its example app and proven by that
+#      stack's own test runner (pytest, vitest + tsc, rails test, cargo test),
+#   4. webhook verifiers checked against the providers' official libraries.
+# Installs what it needs (Python venv, npm packages, Debian's Ruby) on first use.
+#   scripts/test.sh            everything
+#   scripts/test.sh --rust     only steps 1-2
+set -euo pipefail
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$root"
+export CI="${CI:-true}"
+
+step() { printf '\n==> %s\n' "$*" >&2; "$@" </dev/null; }
+
+step cargo fmt --all -- --check
+step cargo clippy --all-targets --locked -- -D warnings
+step cargo test --locked
+[ "${1:-}" = "--rust" ] && exit 0
+
+step cargo build --locked
+bin="$root/target/debug/integrate"
+for kit in django typescript rails rust; do
+  step bash "scripts/e2e-$kit.sh" "$bin"
+done
+step bash scripts/e2e-official.sh "$bin"
+printf '\nall test stages passed\n' >&2
