@@ -27,7 +27,8 @@ cp -R "$root/examples/django-app" "$app"
 rm -rf "$app/.venv" "$app/.pytest_cache"
 find "$app" -name __pycache__ -prune -exec rm -rf {} +
 cd "$app"
-git init -q . # `integrate init` finds the repo root by its .git
+# `integrate init` takes the nearest .git as the repo root: make the copy one.
+if command -v git >/dev/null 2>&1; then git init -q .; fi
 
 step() { echo "+ $*" >&2; "$@" </dev/null; }
 
