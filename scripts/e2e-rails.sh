@@ -50,12 +50,15 @@ step "$bin" new clerk --yes                           # catalog defaults: standa
 step "$bin" new postmark --yes                        # api-key in X-Postmark-Server-Token
 step "$bin" new auth0 --yes                           # oauth2 client credentials from the catalog
 step "$bin" new mailgun --yes                         # basic auth from the catalog
+step "$bin" new relay --category messaging --auth bearer --webhooks --webhook-scheme slack --yes
 
-# A second run of `new` changes nothing.
-before="$(find . -path ./tmp -prune -o -path ./log -prune -o -path ./.git -prune -o -type f -print0 | sort -z | xargs -0 sha256sum)"
+# A second run of `new` changes nothing, and a dry run writes nothing.
+snapshot() { find . -path ./tmp -prune -o -path ./log -prune -o -path ./.git -prune -o -type f -print0 | sort -z | xargs -0 sha256sum; }
+before="$(snapshot)"
 step "$bin" new stripe --yes --webhooks
-after="$(find . -path ./tmp -prune -o -path ./log -prune -o -path ./.git -prune -o -type f -print0 | sort -z | xargs -0 sha256sum)"
-[ "$before" = "$after" ] || { echo "e2e-rails: a second \`integrate new stripe\` changed files" >&2; diff <(echo "$before") <(echo "$after") >&2; exit 1; }
+step "$bin" new dry-run-co --category other --auth bearer --webhooks --yes --dry-run >/dev/null
+after="$(snapshot)"
+[ "$before" = "$after" ] || { echo "e2e-rails: a second \`integrate new stripe\` or a dry run changed files" >&2; diff <(echo "$before") <(echo "$after") >&2; exit 1; }
 
 # Every auth style and webhook scheme must be present in the generated code.
 for style in '"Bearer #{@api_key}"' 'req[api_key_header] = @api_key' 'req.basic_auth(' 'grant_type: "client_credentials"' 'This API takes no credentials'; do
