@@ -46,8 +46,14 @@ pub fn env_in_order(inputs: &Inputs) -> Vec<(&str, &str)> {
 
 /// Builds the context for `new`.
 pub fn for_new(inputs: &Inputs, kit: &str, paths: &Map<String, Value>) -> Value {
+    let mut seen = Vec::new();
     let env_vars: Vec<Value> = env_in_order(inputs)
         .into_iter()
+        .filter(|(_, name)| {
+            let first = !seen.contains(name);
+            seen.push(*name);
+            first
+        })
         .map(|(role, name)| {
             let secret = role != "base_url";
             let placeholder = if secret {

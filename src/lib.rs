@@ -18,6 +18,7 @@ pub mod prompt;
 pub mod record;
 pub mod render;
 pub mod repo;
+pub mod segments;
 pub mod webhooks;
 // >>> integrate integrations-mod
 pub mod integrations;

@@ -10,48 +10,124 @@ use heck::{
 use serde_json::Value;
 
 use crate::error::{Error, Result};
-use crate::kit::{Kit, Origin};
+use std::collections::HashMap;
 
-/// A renderer holding every template of one kit.
+use crate::kit::{Kit, Origin};
+use crate::segments;
+
+/// A renderer holding the compiled templates a command needs.
 pub struct Renderer<'k> {
     registry: Handlebars<'static>,
     kit: &'k Kit,
+    /// Top-level templates compiled in pieces: template name → piece names, in order.
+    pieces: HashMap<String, Vec<String>>,
+    /// Piece name → (template name, lines before the piece).
+    offsets: HashMap<String, (String, usize)>,
 }
 
 const INLINE: &str = "<inline>";
 
+/// Pieces of about this many bytes keep compiling linear (see [`crate::segments`]).
+const PIECE_BYTES: usize = 1024;
+
+struct Unit {
+    name: String,
+    text: String,
+}
+
 impl<'k> Renderer<'k> {
     /// Registers the templates `needed` (kit paths, with or without `.hbs`) and, transitively,
     /// the partials they include. Compiling is the costly part of a run, so templates a
-    /// command does not use are never compiled.
+    /// command does not use are never compiled, and large ones compile in pieces.
     pub fn new<'a>(kit: &'k Kit, needed: impl IntoIterator<Item = &'a str>) -> Result<Self> {
         let mut registry = Handlebars::new();
         registry.set_strict_mode(true);
         registry.register_escape_fn(handlebars::no_escape);
         register_helpers(&mut registry);
-        let mut names: Vec<String> = Vec::new();
-        let mut queue: Vec<String> = needed
+        let top: Vec<String> = needed
             .into_iter()
             .map(|p| p.strip_suffix(".hbs").unwrap_or(p).to_string())
             .collect();
-        while let Some(name) = queue.pop() {
-            if names.contains(&name) {
+        let mut units = Vec::new();
+        let mut pieces = HashMap::new();
+        let mut offsets = HashMap::new();
+        let mut partials: Vec<String> = Vec::new();
+        let mut raw_lines: Vec<String> = Vec::new();
+        for name in &top {
+            let Some(file) = kit.files.get(&format!("{name}.hbs")) else {
+                continue;
+            };
+            if pieces.contains_key(name) {
+                continue;
+            }
+            partials.extend(partial_names(&file.content));
+            let (text, lines) = segments::lift_raw_lines(&file.content, raw_lines.len());
+            raw_lines.extend(lines);
+            let split = segments::split(&text, PIECE_BYTES);
+            if split.len() == 1 {
+                units.push(Unit {
+                    name: name.clone(),
+                    text,
+                });
+                continue;
+            }
+            let mut names = Vec::with_capacity(split.len());
+            for (index, piece) in split.into_iter().enumerate() {
+                let piece_name = format!("{name}#{index}");
+                offsets.insert(piece_name.clone(), (name.clone(), piece.line_offset));
+                units.push(Unit {
+                    name: piece_name.clone(),
+                    text: piece.text.to_string(),
+                });
+                names.push(piece_name);
+            }
+            pieces.insert(name.clone(), names);
+        }
+        let mut seen: Vec<String> = units.iter().map(|u| u.name.clone()).collect();
+        while let Some(name) = partials.pop() {
+            if seen.contains(&name) {
                 continue;
             }
             if let Some(file) = kit.files.get(&format!("{name}.hbs")) {
-                queue.extend(partial_names(&file.content));
-                names.push(name);
+                partials.extend(partial_names(&file.content));
+                units.push(Unit {
+                    name: name.clone(),
+                    text: file.content.clone(),
+                });
+                seen.push(name);
             }
         }
-        for (name, template) in compile_all(kit, &names)? {
-            registry.register_template(&name, template);
+        registry.register_helper("__raw", Box::new(RawLines(raw_lines)));
+        let renderer = Self {
+            registry,
+            kit,
+            pieces,
+            offsets,
+        };
+        let compiled = renderer.compile_all(&units)?;
+        let mut renderer = renderer;
+        for (name, template) in compiled {
+            renderer.registry.register_template(&name, template);
         }
-        Ok(Self { registry, kit })
+        Ok(renderer)
     }
 
     /// Renders the kit template at `path` (with or without `.hbs`).
     pub fn render(&self, path: &str, context: &Value) -> Result<String> {
         let name = path.strip_suffix(".hbs").unwrap_or(path);
+        if let Some(pieces) = self.pieces.get(name) {
+            let context = Context::from(context.clone());
+            let mut out = String::new();
+            for piece in pieces {
+                out.push_str(
+                    &self
+                        .registry
+                        .render_with_context(piece, &context)
+                        .map_err(|e| self.render_error(&e, None))?,
+                );
+            }
+            return Ok(out);
+        }
         if !self.registry.has_template(name) {
             return Err(Error::Invalid {
                 path: format!("kit `{}`", self.kit.name()).into(),
@@ -63,53 +139,97 @@ impl<'k> Renderer<'k> {
         }
         self.registry
             .render(name, context)
-            .map_err(|e| render_error(self.kit, &e, None))
+            .map_err(|e| self.render_error(&e, None))
     }
 
     /// Renders a one-line template such as an output path from the manifest.
     pub fn render_inline(&self, template: &str, context: &Value, what: &str) -> Result<String> {
         self.registry
             .render_template(template, context)
-            .map_err(|e| render_error(self.kit, &e, Some(what)))
+            .map_err(|e| self.render_error(&e, Some(what)))
     }
-}
 
-/// Compiles the kit templates `names` on every core: compiling dominates a run's time.
-fn compile_all(kit: &Kit, names: &[String]) -> Result<Vec<(String, Template)>> {
-    let compile = |name: &String| -> Result<(String, Template)> {
-        let file = &kit.files[&format!("{name}.hbs")];
-        Template::compile_with_name(&file.content, name.clone())
-            .map(|t| (name.clone(), t))
-            .map_err(|e| template_error(kit, &e))
-    };
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .min(names.len());
-    if threads <= 1 {
-        return names.iter().map(compile).collect();
-    }
-    let mut by_size: Vec<&String> = names.iter().collect();
-    by_size.sort_by_key(|n| std::cmp::Reverse(kit.files[&format!("{n}.hbs")].content.len()));
-    let mut shares: Vec<Vec<&String>> = vec![Vec::new(); threads];
-    let mut loads = vec![0usize; threads];
-    for name in by_size {
-        let lightest = (0..threads).min_by_key(|i| loads[*i]).unwrap_or(0);
-        loads[lightest] += kit.files[&format!("{name}.hbs")].content.len();
-        shares[lightest].push(name);
-    }
-    std::thread::scope(|scope| {
-        let handles: Vec<_> = shares
-            .iter()
-            .map(|share| {
-                scope.spawn(|| share.iter().map(|n| compile(n)).collect::<Result<Vec<_>>>())
-            })
-            .collect();
-        let mut out = Vec::new();
-        for handle in handles {
-            out.extend(handle.join().expect("template compile thread panicked")?);
+    /// Compiles `units` on every core.
+    fn compile_all(&self, units: &[Unit]) -> Result<Vec<(String, Template)>> {
+        let compile = |unit: &Unit| -> Result<(String, Template)> {
+            Template::compile_with_name(&unit.text, unit.name.clone())
+                .map(|t| (unit.name.clone(), t))
+                .map_err(|e| self.template_error(&e))
+        };
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(units.len());
+        if threads <= 1 {
+            return units.iter().map(compile).collect();
         }
-        Ok(out)
-    })
+        let mut by_size: Vec<&Unit> = units.iter().collect();
+        by_size.sort_by_key(|u| std::cmp::Reverse(u.text.len()));
+        let mut shares: Vec<Vec<&Unit>> = vec![Vec::new(); threads];
+        let mut loads = vec![0usize; threads];
+        for unit in by_size {
+            let lightest = (0..threads).min_by_key(|i| loads[*i]).unwrap_or(0);
+            loads[lightest] += unit.text.len();
+            shares[lightest].push(unit);
+        }
+        std::thread::scope(|scope| {
+            let handles: Vec<_> = shares
+                .iter()
+                .map(|share| {
+                    scope.spawn(|| share.iter().map(|u| compile(u)).collect::<Result<Vec<_>>>())
+                })
+                .collect();
+            let mut out = Vec::new();
+            for handle in handles {
+                out.extend(handle.join().expect("template compile thread panicked")?);
+            }
+            Ok(out)
+        })
+    }
+
+    /// The template file and line offset behind a registry name.
+    fn locate(&self, registry_name: Option<&str>) -> (Option<String>, usize) {
+        match registry_name {
+            Some(name) => match self.offsets.get(name) {
+                Some((template, offset)) => (Some(template.clone()), *offset),
+                None => (Some(name.to_string()), 0),
+            },
+            None => (None, 0),
+        }
+    }
+
+    fn template_error(&self, e: &TemplateError) -> Error {
+        let (name, offset) = self.locate(e.name().map(String::as_str));
+        let mut location = origin_of(self.kit, name.as_deref());
+        if let Some((line, column)) = e.pos() {
+            location = format!("{location}:{}:{column}", line + offset);
+        }
+        Error::Template {
+            location,
+            message: e.reason().to_string(),
+        }
+    }
+
+    fn render_error(&self, e: &RenderError, what: Option<&str>) -> Error {
+        let (name, offset) = self.locate(e.template_name.as_deref());
+        let mut location = match (name.as_deref(), what) {
+            (Some(name), _) if name != INLINE && !name.is_empty() => {
+                origin_of(self.kit, Some(name))
+            }
+            (_, Some(what)) => format!("{} ({what})", origin_of(self.kit, None)),
+            _ => origin_of(self.kit, None),
+        };
+        if let (Some(line), Some(column)) = (e.line_no, e.column_no) {
+            location = format!("{location}:{}:{column}", line + offset);
+        }
+        let message = match e.reason() {
+            RenderErrorReason::TemplateError(t) => t.reason().to_string(),
+            RenderErrorReason::MissingVariable(Some(var)) => {
+                format!("unknown variable `{var}`; see docs/KITS.md for the template context")
+            }
+            other => other.to_string(),
+        };
+        Error::Template { location, message }
+    }
 }
 
 /// Names of the partials `{{> name}}` / `{{#> name}}` a template includes.
@@ -149,34 +269,26 @@ fn origin_of(kit: &Kit, template: Option<&str>) -> String {
     }
 }
 
-fn template_error(kit: &Kit, e: &TemplateError) -> Error {
-    let mut location = origin_of(kit, e.name().map(String::as_str));
-    if let Some((line, column)) = e.pos() {
-        location = format!("{location}:{line}:{column}");
-    }
-    Error::Template {
-        location,
-        message: e.reason().to_string(),
-    }
-}
+/// Renders back the raw template lines lifted out by [`segments::lift_raw_lines`].
+struct RawLines(Vec<String>);
 
-fn render_error(kit: &Kit, e: &RenderError, what: Option<&str>) -> Error {
-    let mut location = match (e.template_name.as_deref(), what) {
-        (Some(name), _) if name != INLINE && !name.is_empty() => origin_of(kit, Some(name)),
-        (_, Some(what)) => format!("{} ({what})", origin_of(kit, None)),
-        _ => origin_of(kit, None),
-    };
-    if let (Some(line), Some(column)) = (e.line_no, e.column_no) {
-        location = format!("{location}:{line}:{column}");
+impl handlebars::HelperDef for RawLines {
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        _: &'reg Handlebars<'reg>,
+        _: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+        out: &mut dyn Output,
+    ) -> HelperResult {
+        let line = h
+            .param(0)
+            .and_then(|p| p.value().as_u64())
+            .and_then(|i| self.0.get(i as usize))
+            .ok_or(RenderErrorReason::ParamNotFoundForIndex("__raw", 0))?;
+        out.write(line)?;
+        Ok(())
     }
-    let message = match e.reason() {
-        RenderErrorReason::TemplateError(t) => t.reason().to_string(),
-        RenderErrorReason::MissingVariable(Some(var)) => {
-            format!("unknown variable `{var}`; see docs/KITS.md for the template context")
-        }
-        other => other.to_string(),
-    };
-    Error::Template { location, message }
 }
 
 handlebars_helper!(snake: |s: str| s.to_snake_case());
@@ -265,6 +377,76 @@ mod tests {
                 })
                 .collect(),
         }
+    }
+
+    /// Every built-in template renders the same compiled in pieces as compiled whole.
+    #[test]
+    fn pieces_render_like_the_whole_template() {
+        use crate::inputs::{resolve, Flags, Known, Mode};
+        use crate::names::ServiceName;
+        let mut cases: Vec<(&str, &str)> = crate::webhooks::SCHEMES
+            .iter()
+            .map(|s| ("bearer", *s))
+            .collect();
+        cases.extend(["api-key", "basic", "oauth2", "none"].map(|a| (a, "hmac-sha256")));
+        for kit_name in crate::kit::BUILTIN_ORDER {
+            let kit = Kit::load(kit_name, None).unwrap();
+            let paths: serde_json::Map<String, Value> = kit
+                .manifest
+                .paths
+                .iter()
+                .map(|(k, v)| {
+                    let text = v.as_str().map(str::to_string).or_else(|| {
+                        v.as_array()
+                            .and_then(|a| a.first()?.as_str().map(str::to_string))
+                    });
+                    (k.clone(), Value::String(text.unwrap_or_default()))
+                })
+                .collect();
+            let templates: Vec<&str> = kit
+                .manifest
+                .file
+                .iter()
+                .chain(&kit.manifest.init)
+                .map(|f| f.template.as_str())
+                .collect();
+            let renderer = Renderer::new(&kit, templates.iter().copied()).unwrap();
+            for (auth, scheme) in &cases {
+                let flags = Flags {
+                    auth: Some(auth.to_string()),
+                    webhooks: Some(true),
+                    webhook_scheme: Some(scheme.to_string()),
+                    events: Some(vec!["a.created".into(), "b.deleted".into()]),
+                    ..Flags::default()
+                };
+                let service = ServiceName::parse("acme-pay", &kit.manifest.language).unwrap();
+                let inputs = resolve(service, &flags, &Known::default(), Mode::Defaults).unwrap();
+                let context = crate::context::for_new(&inputs, kit_name, &paths);
+                for template in &templates {
+                    let whole = &kit.files[*template].content;
+                    let expected = renderer.registry.render_template(whole, &context).unwrap();
+                    let actual = renderer.render(template, &context).unwrap();
+                    assert!(
+                        actual == expected,
+                        "{kit_name} {template} ({auth}, {scheme}) differs when compiled in pieces"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn errors_in_later_pieces_keep_their_line_numbers() {
+        let mut text = String::new();
+        for i in 0..200 {
+            text.push_str(&format!("line {i} {{{{x}}}}\n"));
+        }
+        text.push_str("  {{missing}}\n");
+        let k = kit(&[("big.hbs", &text)]);
+        let r = Renderer::new(&k, ["big"]).unwrap();
+        assert!(r.pieces.contains_key("big"));
+        let err = r.render("big", &json!({"x": 1})).unwrap_err().to_string();
+        assert!(err.starts_with(".integrate/kits/t/big.hbs:201:3"), "{err}");
     }
 
     #[test]
