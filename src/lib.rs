@@ -20,6 +20,3 @@ pub mod render;
 pub mod repo;
 pub mod segments;
 pub mod webhooks;
-// >>> integrate integrations-mod
-pub mod integrations;
-// <<< integrate integrations-mod
