@@ -198,3 +198,74 @@ fn unknown_flags_are_usage_errors() {
         .assert()
         .code(2);
 }
+
+#[test]
+fn catalog_lists_known_services_and_repo_additions() {
+    let repo = mini_repo();
+    std::fs::write(
+        repo.path().join(".integrate/catalog.toml"),
+        "[acme]\ndisplay_name = \"Acme Corp\"\ncategory = \"crm\"\nauth = \"api-key\"\nauth_header = \"X-Acme-Token\"\nbase_url = \"https://api.acme.test\"\n\n[stripe]\nbase_url = \"https://stripe.internal\"\n",
+    )
+    .unwrap();
+    let out = integrate(repo.path()).args(["catalog", "--json"]).output().unwrap();
+    assert!(out.status.success());
+    let catalog: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let entries = catalog.as_object().unwrap();
+    assert!(entries.len() >= 32, "{}", entries.len());
+    for id in ["stripe", "twilio", "resend", "github", "slack", "shopify", "openai", "square"] {
+        assert!(entries.contains_key(id), "{id}");
+    }
+    assert_eq!(catalog["acme"]["auth_header"], "X-Acme-Token");
+    assert_eq!(catalog["stripe"]["base_url"], "https://stripe.internal");
+    assert_eq!(catalog["stripe"]["category"], "payments");
+    integrate(repo.path())
+        .arg("catalog")
+        .assert()
+        .success()
+        .stdout(contains("stripe"))
+        .stdout(contains("Acme Corp"));
+
+    integrate(repo.path()).args(["new", "acme", "--yes"]).assert().success();
+    let record = std::fs::read_to_string(repo.path().join("integrate.toml")).unwrap();
+    assert!(record.contains("category = \"crm\""), "{record}");
+    assert!(record.contains("auth_header = \"X-Acme-Token\""), "{record}");
+}
+
+#[test]
+fn known_services_need_no_answers() {
+    let repo = mini_repo();
+    integrate(repo.path()).args(["new", "stripe", "--yes"]).assert().success();
+    let record = std::fs::read_to_string(repo.path().join("integrate.toml")).unwrap();
+    for line in [
+        "category = \"payments\"",
+        "auth = \"bearer\"",
+        "base_url = \"https://api.stripe.com\"",
+        "webhooks = true",
+        "webhook_scheme = \"stripe\"",
+        "api_key = \"STRIPE_SECRET_KEY\"",
+    ] {
+        assert!(record.contains(line), "missing {line}:\n{record}");
+    }
+}
+
+#[test]
+fn a_misspelled_service_gets_a_suggestion() {
+    let repo = mini_repo();
+    integrate(repo.path())
+        .args(["new", "strpe", "--yes"])
+        .assert()
+        .success()
+        .stderr(contains("did you mean `stripe`?"));
+}
+
+#[test]
+fn a_provider_without_a_verifiable_scheme_needs_one() {
+    let repo = mini_repo();
+    let before = snapshot(repo.path());
+    integrate(repo.path())
+        .args(["new", "paddle", "--yes", "--webhooks"])
+        .assert()
+        .code(2)
+        .stderr(contains("--webhook-scheme"));
+    assert_eq!(snapshot(repo.path()), before);
+}
