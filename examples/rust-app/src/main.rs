@@ -6,6 +6,8 @@ use std::path::Path;
 use axum::{Json, Router, extract::State, routing::get};
 use serde::{Deserialize, Serialize};
 
+// integrate:mods
+
 /// Settings read from `config/default.toml` (or the file named by `APP_CONFIG`).
 #[derive(Debug, Clone, Deserialize)]
 pub struct Settings {
