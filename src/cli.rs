@@ -29,6 +29,31 @@ pub enum Command {
     Init(InitArgs),
     /// Add an integration with a service (e.g. `integrate new stripe`)
     New(Box<NewArgs>),
+    /// List the recorded integrations with category, auth, env vars, webhook route and status
+    List {
+        /// Print JSON on stdout
+        #[arg(long)]
+        json: bool,
+    },
+    /// Undo `integrate new <SERVICE>`: delete its generated files (unless edited by hand),
+    /// remove its blocks, env entries, TOML entries and record entry
+    Remove(RemoveArgs),
+    /// Check that every recorded integration is in place (files, env vars, registration,
+    /// settings, webhook route); exit 1 listing what is missing
+    Doctor,
+    /// Write the integrations document (docs/INTEGRATIONS.md, or `paths.integrations_doc`);
+    /// only the region between its markers is rewritten
+    Docs {
+        /// Write nothing; exit 1 when the document is missing or stale
+        #[arg(long)]
+        check: bool,
+    },
+    /// Find integrations integrate did not generate: SDK packages, env vars, webhook routes
+    Scan {
+        /// Print JSON on stdout
+        #[arg(long)]
+        json: bool,
+    },
     /// Show the kits and the files this repo overrides
     Kits {
         #[command(subcommand)]
@@ -64,6 +89,18 @@ pub struct InitArgs {
     /// Never ask; take defaults
     #[arg(short, long)]
     pub yes: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RemoveArgs {
+    /// The recorded service to remove (see `integrate list`)
+    pub service: String,
+    /// Print what would change as a diff; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Also delete generated files that were edited by hand
+    #[arg(long)]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]

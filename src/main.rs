@@ -30,6 +30,11 @@ fn run(app: &App, command: Command) -> error::Result<()> {
             let mut prompter = TerminalPrompter::new();
             commands::new::run(app, &args, Some(&mut prompter))
         }
+        Command::List { json } => commands::list::run(app, json),
+        Command::Remove(args) => commands::remove::run(app, &args),
+        Command::Doctor => commands::doctor::run(app),
+        Command::Docs { check } => commands::docs::run(app, check),
+        Command::Scan { json } => commands::scan::run(app, json),
         Command::Kits { .. } => commands::kits::run(app),
         Command::Catalog { json } => commands::catalog::run(app, json),
         Command::Completions { shell } => {

@@ -25,6 +25,11 @@ pub struct Written {
     pub files: BTreeMap<String, String>,
     /// Files edited.
     pub edited: Vec<String>,
+    /// Edited files that did not exist before (made by an `if_missing = "create"` edit).
+    pub created: Vec<String>,
+    /// Per edited file, what the edits would have added but the file already had (env keys;
+    /// TOML keys as dotted paths, array members as `path[name]`): `remove` keeps these.
+    pub kept: BTreeMap<String, Vec<String>>,
 }
 
 impl Record {
@@ -205,11 +210,22 @@ impl Record {
         table.insert("env", value(env));
         table.insert("files", value(multiline(written.files.keys())));
         table.insert("edited", value(multiline(written.edited.iter())));
+        if !written.created.is_empty() {
+            table.insert("created", value(multiline(written.created.iter())));
+        }
         let mut hashes = Table::new();
         for (path, hash) in &written.files {
             hashes.insert(path, value(hash));
         }
         table.insert("hashes", Item::Table(hashes));
+        let kept: Vec<_> = written.kept.iter().filter(|(_, v)| !v.is_empty()).collect();
+        if !kept.is_empty() {
+            let mut table_kept = Table::new();
+            for (path, items) in kept {
+                table_kept.insert(path, value(string_array(items)));
+            }
+            table.insert("kept", Item::Table(table_kept));
+        }
         table.decor_mut().set_prefix("\n");
         if let Some(old) = integrations
             .get(&inputs.service.name)
@@ -221,6 +237,89 @@ impl Record {
         }
         integrations.insert(&inputs.service.name, Item::Table(table));
         doc.to_string()
+    }
+}
+
+impl Record {
+    /// The ids of every recorded integration, in record order.
+    pub fn services(&self) -> Vec<String> {
+        self.doc
+            .get("integrations")
+            .and_then(Item::as_table)
+            .map(|t| {
+                t.iter()
+                    .filter(|(_, item)| item.is_table())
+                    .map(|(k, _)| k.to_string())
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// What `new` wrote for `service`, as recorded.
+    pub fn written(&self, service: &str) -> Option<Written> {
+        let table = self.integration(service)?;
+        let list = |item: Option<&Item>| -> Vec<String> {
+            item.and_then(Item::as_array)
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let map = |key: &str| -> BTreeMap<String, Item> {
+            table
+                .get(key)
+                .and_then(Item::as_table_like)
+                .map(|t| t.iter().map(|(k, v)| (k.to_string(), v.clone())).collect())
+                .unwrap_or_default()
+        };
+        let hashes = map("hashes");
+        let files = list(table.get("files"))
+            .into_iter()
+            .map(|path| {
+                let hash = hashes
+                    .get(&path)
+                    .and_then(Item::as_str)
+                    .unwrap_or_default()
+                    .to_string();
+                (path, hash)
+            })
+            .collect();
+        let kept = map("kept")
+            .into_iter()
+            .map(|(path, item)| (path, list(Some(&item))))
+            .collect();
+        Some(Written {
+            files,
+            edited: list(table.get("edited")),
+            created: list(table.get("created")),
+            kept,
+        })
+    }
+
+    /// Record text without `[integrations.<service>]` (and without `[integrations]` when it
+    /// was the last one).
+    pub fn without_integration(&self, service: &str) -> String {
+        let mut doc = self.doc.clone();
+        let mut empty = false;
+        if let Some(integrations) = doc.get_mut("integrations").and_then(Item::as_table_mut) {
+            integrations.remove(service);
+            empty = integrations.is_empty();
+        }
+        if empty {
+            doc.remove("integrations");
+        }
+        doc.to_string()
+    }
+
+    /// A string setting under `[paths]`, if set.
+    pub fn path_setting(&self, key: &str) -> Option<String> {
+        self.doc
+            .get("paths")?
+            .get(key)?
+            .as_str()
+            .map(str::to_string)
     }
 }
 

@@ -1,9 +1,15 @@
 //! The commands, each turning settings into a plan and handing it to apply.
 
 pub mod catalog;
+pub mod docs;
+pub mod doctor;
 pub mod init;
 pub mod kits;
+pub mod lifecycle;
+pub mod list;
 pub mod new;
+pub mod remove;
+pub mod scan;
 
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};

@@ -4,11 +4,12 @@ use serde_json::{json, Map, Value};
 
 use crate::catalog::Catalog;
 use crate::cli::NewArgs;
+use crate::commands::lifecycle::already_present;
 use crate::commands::{default_paths, execute, plan_edit, App};
 use crate::context::{self, holds};
 use crate::error::{Error, Result};
 use crate::inputs::{self, Flags, Known, Mode};
-use crate::kit::Kit;
+use crate::kit::{EditKind, Kit};
 use crate::names::ServiceName;
 use crate::plan::{hash, Draft};
 use crate::prompt::Prompter;
@@ -137,6 +138,15 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
         draft.generate(&path, content)?;
     }
     for spec in edits {
+        // What the file held before this edit, so `remove` can undo exactly what it adds.
+        let target = renderer
+            .render_inline(&spec.path, &context, "edit path")
+            .ok()
+            .and_then(|p| repo::check_relative(&p, "").ok());
+        let before = match &target {
+            Some(path) => draft.read(path)?,
+            None => None,
+        };
         if let Some(path) = plan_edit(
             &mut draft,
             &renderer,
@@ -145,13 +155,39 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
             &context,
             &inputs.service.name,
         )? {
+            match &before {
+                None if !written.files.contains_key(&path) && !written.created.contains(&path) => {
+                    written.created.push(path.clone())
+                }
+                Some(before) if spec.kind != EditKind::Block => {
+                    let rendered = renderer.render(&spec.template, &context)?;
+                    let kept = written.kept.entry(path.clone()).or_default();
+                    for item in already_present(spec.kind, before, &rendered) {
+                        if !kept.contains(&item) {
+                            kept.push(item);
+                        }
+                    }
+                }
+                _ => {}
+            }
             if !written.edited.contains(&path) {
                 written.edited.push(path);
             }
         }
     }
+    if let Some(previous) = record.written(&inputs.service.name) {
+        // A second `new` of a recorded service: what was there before the first one is what
+        // `remove` must keep; the files the first one created stay created.
+        written.kept = previous.kept;
+        for path in previous.created {
+            if !written.created.contains(&path) {
+                written.created.push(path);
+            }
+        }
+    }
     let current = Record::parse(&draft.read(RECORD_FILE)?.unwrap_or_default())?;
     draft.write(RECORD_FILE, current.with_integration(&inputs, &written))?;
+    crate::commands::docs::refresh(&root, &mut draft)?;
 
     let plan = draft.into_plan(args.force);
     let outcome = execute(app, &root, &plan, args.dry_run, args.json)?;

@@ -72,6 +72,57 @@ pub fn keys(rendered: &str) -> Vec<String> {
         .collect()
 }
 
+/// Undoes [`upsert`]: removes the lines of the keys `rendered` assigns, except those in
+/// `kept` (keys the file had before), together with the comment lines of `rendered` written
+/// just above them and the blank line `upsert` put before the first of them.
+pub fn remove(original: &str, rendered: &str, kept: &[String]) -> String {
+    let result: Result<String, std::convert::Infallible> = edit_preserving(original, |body| {
+        let ours: Vec<&str> = rendered
+            .lines()
+            .filter_map(line_key)
+            .filter(|k| !kept.iter().any(|kept| kept == k))
+            .collect();
+        let comments: Vec<&str> = rendered
+            .lines()
+            .filter(|l| line_key(l).is_none() && !l.trim().is_empty())
+            .collect();
+        let lines: Vec<&str> = body.split_inclusive('\n').collect();
+        let mut drop = vec![false; lines.len()];
+        let mut first: Option<usize> = None;
+        for (index, line) in lines.iter().enumerate() {
+            if !line_key(line).is_some_and(|k| ours.contains(&k)) {
+                continue;
+            }
+            drop[index] = true;
+            let mut top = index;
+            while top > 0
+                && !drop[top - 1]
+                && comments.contains(&lines[top - 1].trim_end_matches('\n'))
+            {
+                top -= 1;
+                drop[top] = true;
+            }
+            first = Some(first.map_or(top, |f: usize| f.min(top)));
+        }
+        let Some(first) = first else {
+            return Ok(body.to_string());
+        };
+        if first > 0 && lines[first - 1].trim().is_empty() {
+            drop[first - 1] = true;
+        }
+        Ok(lines
+            .iter()
+            .zip(drop)
+            .filter(|(_, d)| !d)
+            .map(|(l, _)| *l)
+            .collect())
+    });
+    match result {
+        Ok(text) => text,
+        Err(never) => match never {},
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,5 +178,23 @@ mod tests {
         assert_eq!(line_key("# A=1"), None);
         assert_eq!(line_key("1A=1"), None);
         assert_eq!(line_key("  export A_B =1"), Some("A_B"));
+    }
+
+    #[test]
+    fn remove_undoes_upsert_exactly() {
+        for original in ["DEBUG=1\n", "", "\u{feff}A=1\r\n", "A=1\n\n# Other\nB=2\n"] {
+            let added = upsert(original, BLOCK);
+            assert_eq!(remove(&added, BLOCK, &[]), original, "{original:?}");
+        }
+        let kept = upsert("STRIPE_API_KEY=mine\n", BLOCK);
+        assert_eq!(
+            remove(&kept, BLOCK, &["STRIPE_API_KEY".to_string()]),
+            "STRIPE_API_KEY=mine\n"
+        );
+        let twice = upsert(&upsert("A=1\n", BLOCK), "# Acme\nACME_KEY=\n");
+        assert_eq!(
+            remove(&twice, BLOCK, &[]),
+            upsert("A=1\n", "# Acme\nACME_KEY=\n")
+        );
     }
 }

@@ -1,0 +1,541 @@
+//! What `list`, `remove`, `doctor` and `docs` share: the recorded integrations of a repo,
+//! their kit edits re-rendered from the recorded answers, and the checks that what `new`
+//! put in place is still there.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+use toml_edit::{DocumentMut, Item, Table};
+
+use crate::commands::{default_paths, App};
+use crate::context::{self, holds};
+use crate::editors::{block, env};
+use crate::error::{Error, Result};
+use crate::inputs::{self, Flags, Inputs, Known, Mode};
+use crate::kit::{EditKind, EditSpec, Kit};
+use crate::names::ServiceName;
+use crate::plan::hash;
+use crate::record::{Record, Written};
+use crate::render::Renderer;
+use crate::repo;
+
+/// Default path of the integrations document; `paths.integrations_doc` in integrate.toml
+/// overrides it.
+pub const DEFAULT_DOC: &str = "docs/INTEGRATIONS.md";
+
+/// A repo with its record and kit loaded.
+pub struct Project {
+    pub root: PathBuf,
+    pub record: Record,
+    pub kit: Kit,
+    pub paths: Map<String, Value>,
+}
+
+impl Project {
+    /// Finds the repo root from the app's folder and loads record and kit.
+    pub fn load(app: &App) -> Result<Self> {
+        let root = repo::find_root(&app.dir)?;
+        Self::at(&root)
+    }
+
+    /// Loads the record and kit of the repo at `root`.
+    pub fn at(root: &Path) -> Result<Self> {
+        Self::with_record(root, Record::load(root)?)
+    }
+
+    /// The repo at `root` with `record` (e.g. the pending record of a plan).
+    pub fn with_record(root: &Path, record: Record) -> Result<Self> {
+        let kit = Kit::load(record.kit()?, Some(root))?;
+        let defaults: Map<String, Value> = default_paths(&kit, root)
+            .into_iter()
+            .map(|(k, v)| (k, Value::String(v)))
+            .collect();
+        let paths = record.paths(&defaults)?;
+        Ok(Self {
+            root: root.to_path_buf(),
+            record,
+            kit,
+            paths,
+        })
+    }
+
+    /// Path of the integrations document.
+    pub fn doc_path(&self) -> String {
+        doc_path(&self.record)
+    }
+
+    /// A renderer for every edit template of the kit.
+    pub fn renderer(&self) -> Result<Renderer<'_>> {
+        Renderer::new(
+            &self.kit,
+            self.kit.manifest.edit.iter().map(|s| s.template.as_str()),
+        )
+    }
+
+    /// The recorded integration `name` of `record`, with its answers resolved again.
+    pub fn integration(&self, record: &Record, name: &str) -> Result<Option<Integration>> {
+        let Some((entry, webhooks)) = record.answers(name) else {
+            return Ok(None);
+        };
+        let written = record.written(name).unwrap_or_default();
+        let service = ServiceName::parse(name, &self.kit.manifest.language)?;
+        let flags = Flags {
+            webhooks: Some(webhooks),
+            events: Some(entry.events.clone()),
+            yes: true,
+            ..Flags::default()
+        };
+        let known = Known {
+            recorded: Some(&entry),
+            recorded_webhooks: Some(webhooks),
+            catalog: None,
+        };
+        let inputs = inputs::resolve(service, &flags, &known, Mode::Defaults)?;
+        let context = context::for_new(&inputs, self.kit.name(), &self.paths);
+        Ok(Some(Integration {
+            name: name.to_string(),
+            inputs,
+            context,
+            written,
+        }))
+    }
+
+    /// Every recorded integration of `record`, in record order.
+    pub fn integrations(&self, record: &Record) -> Result<Vec<Integration>> {
+        let mut out = Vec::new();
+        for name in record.services() {
+            if let Some(integration) = self.integration(record, &name)? {
+                out.push(integration);
+            }
+        }
+        Ok(out)
+    }
+
+    /// The kit's edits for `integration`, rendered (those whose `when` holds).
+    pub fn edits<'p>(
+        &'p self,
+        renderer: &Renderer,
+        integration: &Integration,
+    ) -> Result<Vec<RenderedEdit<'p>>> {
+        let mut out = Vec::new();
+        for spec in &self.kit.manifest.edit {
+            if !holds(spec.when.as_deref(), &integration.context) {
+                continue;
+            }
+            let origin = format!("{} ({})", self.kit.name(), spec.template);
+            let path = repo::check_relative(
+                &renderer.render_inline(&spec.path, &integration.context, "edit path")?,
+                &origin,
+            )?;
+            let body = renderer.render(&spec.template, &integration.context)?;
+            let id = spec
+                .id
+                .clone()
+                .unwrap_or_else(|| template_stem(&spec.template));
+            out.push(RenderedEdit {
+                spec,
+                path,
+                body,
+                fence: format!("{} {id}", integration.name),
+                id,
+                comment: spec
+                    .comment
+                    .clone()
+                    .unwrap_or_else(|| self.kit.manifest.comment.clone()),
+            });
+        }
+        Ok(out)
+    }
+}
+
+/// Path of the integrations document of `record`.
+pub fn doc_path(record: &Record) -> String {
+    record
+        .path_setting("integrations_doc")
+        .unwrap_or_else(|| DEFAULT_DOC.to_string())
+}
+
+fn template_stem(template: &str) -> String {
+    let name = template.rsplit('/').next().unwrap_or(template);
+    name.split('.').next().unwrap_or(name).to_string()
+}
+
+/// One recorded integration with its answers resolved.
+pub struct Integration {
+    pub name: String,
+    pub inputs: Inputs,
+    pub context: Value,
+    pub written: Written,
+}
+
+impl Integration {
+    /// The URL path of its webhook route, when it has one.
+    pub fn webhook_route(&self) -> Option<String> {
+        if !self.inputs.webhooks {
+            return None;
+        }
+        self.context
+            .pointer("/webhook/route")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    }
+
+    /// Its env var names in order.
+    pub fn env_names(&self) -> Vec<String> {
+        context::env_in_order(&self.inputs)
+            .into_iter()
+            .map(|(_, name)| name.to_string())
+            .collect()
+    }
+}
+
+/// One kit edit of one integration, rendered.
+pub struct RenderedEdit<'k> {
+    pub spec: &'k EditSpec,
+    pub path: String,
+    /// The rendered template.
+    pub body: String,
+    pub id: String,
+    /// The fence key of a block edit: `<service> <id>`.
+    pub fence: String,
+    pub comment: String,
+}
+
+impl RenderedEdit<'_> {
+    /// The block, for the block editor.
+    pub fn block(&self) -> block::Block<'_> {
+        block::Block {
+            key: &self.fence,
+            comment: &self.comment,
+            body: &self.body,
+            marker: self.spec.marker.as_deref(),
+            marker_missing: self.spec.marker_missing,
+        }
+    }
+
+    /// What the edit puts in place, in words (`factory registration`, `webhook route`, ...).
+    pub fn label(&self) -> String {
+        match self.spec.kind {
+            EditKind::Env => "env var".to_string(),
+            EditKind::Toml => "entry".to_string(),
+            EditKind::Block => {
+                let id = self.id.as_str();
+                if ["registry", "provider", "register", "factory", "modules"]
+                    .iter()
+                    .any(|w| id.contains(w))
+                {
+                    "factory registration".to_string()
+                } else if ["url", "route"].iter().any(|w| id.contains(w)) {
+                    "webhook route".to_string()
+                } else if id.contains("setting") || id.contains("config") {
+                    "settings entry".to_string()
+                } else {
+                    format!("block `{id}`")
+                }
+            }
+        }
+    }
+}
+
+/// How bad a finding is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    /// Something `new` put in place is gone: `doctor` fails.
+    Missing,
+    /// A generated file was changed by hand: reported, not a failure.
+    Edited,
+}
+
+/// One thing `doctor` found.
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub service: String,
+    pub level: Level,
+    /// What is missing or edited: `generated file`, `env var STRIPE_API_KEY`, ...
+    pub what: String,
+    pub path: String,
+}
+
+impl Finding {
+    pub fn describe(&self) -> String {
+        match self.level {
+            Level::Missing => format!("{}: {} missing in {}", self.service, self.what, self.path),
+            Level::Edited => format!(
+                "{}: {} {} edited by hand",
+                self.service, self.what, self.path
+            ),
+        }
+    }
+}
+
+/// Checks one integration against the files as `read` sees them.
+pub fn check(
+    integration: &Integration,
+    edits: &[RenderedEdit],
+    read: &mut dyn FnMut(&str) -> Option<String>,
+) -> Vec<Finding> {
+    let mut out = Vec::new();
+    let finding = |level, what: String, path: &str| Finding {
+        service: integration.name.clone(),
+        level,
+        what,
+        path: path.to_string(),
+    };
+    for (path, recorded) in &integration.written.files {
+        match read(path) {
+            None => out.push(finding(Level::Missing, "generated file".into(), path)),
+            Some(text) if !recorded.is_empty() && hash(&text) != *recorded => {
+                out.push(finding(Level::Edited, "generated file".into(), path))
+            }
+            Some(_) => {}
+        }
+    }
+    for edit in edits {
+        if !integration.written.edited.contains(&edit.path) {
+            continue;
+        }
+        let Some(text) = read(&edit.path) else {
+            out.push(finding(
+                Level::Missing,
+                format!("file of the {}", edit.label()),
+                &edit.path,
+            ));
+            continue;
+        };
+        match edit.spec.kind {
+            EditKind::Env => {
+                let have: Vec<&str> = text.lines().filter_map(env::line_key).collect();
+                for key in env::keys(&edit.body) {
+                    if !have.contains(&key.as_str()) {
+                        out.push(finding(
+                            Level::Missing,
+                            format!("env var {key}"),
+                            &edit.path,
+                        ));
+                    }
+                }
+            }
+            EditKind::Block => {
+                let begin = format!("{} >>> integrate {}", edit.comment, edit.fence);
+                let end = format!("{} <<< integrate {}", edit.comment, edit.fence);
+                let lines: Vec<&str> = text.lines().map(str::trim).collect();
+                if !lines.contains(&begin.as_str()) || !lines.contains(&end.as_str()) {
+                    out.push(finding(
+                        Level::Missing,
+                        format!("{} (block `{}`)", edit.label(), edit.fence),
+                        &edit.path,
+                    ));
+                }
+            }
+            EditKind::Toml => {
+                let Ok(doc) = text.parse::<DocumentMut>() else {
+                    out.push(finding(
+                        Level::Missing,
+                        "valid TOML (the file does not parse)".into(),
+                        &edit.path,
+                    ));
+                    continue;
+                };
+                for leaf in toml_leaves(&edit.body) {
+                    if !toml_has(doc.as_table(), &leaf) {
+                        let what = if leaf.starts_with("integrations.") {
+                            format!("settings entry `{leaf}`")
+                        } else {
+                            format!("entry `{leaf}`")
+                        };
+                        out.push(finding(Level::Missing, what, &edit.path));
+                    }
+                }
+            }
+        }
+    }
+    out
+}
+
+/// The leaves a TOML fragment sets: dotted key paths of values, and `path[name]` for each
+/// array member (named like the toml editor names them).
+pub fn toml_leaves(fragment: &str) -> Vec<String> {
+    let Ok(doc) = fragment.parse::<DocumentMut>() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    collect_leaves(doc.as_table(), "", &mut out);
+    out
+}
+
+fn collect_leaves(table: &Table, prefix: &str, out: &mut Vec<String>) {
+    for (key, item) in table.iter() {
+        let path = if prefix.is_empty() {
+            key.to_string()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        match item {
+            Item::Table(child) => collect_leaves(child, &path, out),
+            Item::Value(toml_edit::Value::Array(array)) => {
+                for member in array.iter() {
+                    out.push(format!("{path}[{}]", member_name(member)));
+                }
+            }
+            Item::Value(_) => out.push(path),
+            _ => {}
+        }
+    }
+}
+
+/// Whether `table` has the leaf `leaf` (as named by [`toml_leaves`]).
+pub fn toml_has(table: &Table, leaf: &str) -> bool {
+    let (keys, member) = match leaf.split_once('[') {
+        Some((keys, rest)) => (keys, Some(rest.trim_end_matches(']'))),
+        None => (leaf, None),
+    };
+    let parts: Vec<&str> = keys.split('.').collect();
+    let mut current: Option<&dyn toml_edit::TableLike> = Some(table);
+    for (index, part) in parts.iter().enumerate() {
+        let Some(item) = current.and_then(|t| t.get(part)) else {
+            return false;
+        };
+        if index + 1 == parts.len() {
+            return match (member, item) {
+                (None, _) => true,
+                (Some(name), Item::Value(toml_edit::Value::Array(array))) => {
+                    array.iter().any(|v| member_name(v) == name)
+                }
+                (Some(_), _) => false,
+            };
+        }
+        current = item.as_table_like();
+    }
+    false
+}
+
+/// `fragment` without the leaves in `kept`, and without tables left empty by that.
+pub fn toml_without(fragment: &str, kept: &[String]) -> String {
+    let Ok(mut doc) = fragment.parse::<DocumentMut>() else {
+        return fragment.to_string();
+    };
+    prune(doc.as_table_mut(), "", kept);
+    doc.to_string()
+}
+
+fn prune(table: &mut Table, prefix: &str, kept: &[String]) {
+    let keys: Vec<String> = table.iter().map(|(k, _)| k.to_string()).collect();
+    for key in keys {
+        let path = if prefix.is_empty() {
+            key.clone()
+        } else {
+            format!("{prefix}.{key}")
+        };
+        let remove = match table.get_mut(&key) {
+            Some(Item::Table(child)) => {
+                prune(child, &path, kept);
+                child.is_empty()
+            }
+            Some(Item::Value(toml_edit::Value::Array(array))) => {
+                let before = array.len();
+                array.retain(|v| !kept.contains(&format!("{path}[{}]", member_name(v))));
+                before > 0 && array.is_empty()
+            }
+            Some(Item::Value(_)) => kept.contains(&path),
+            _ => false,
+        };
+        if remove {
+            table.remove(&key);
+        }
+    }
+}
+
+/// The name an array member is matched by, as the toml editor matches it: a string's
+/// leading package name (`requests>=2` → `requests`), or the whole value otherwise.
+fn member_name(value: &toml_edit::Value) -> String {
+    match value {
+        toml_edit::Value::String(s) => {
+            let s = s.value();
+            let end = s
+                .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+                .unwrap_or(s.len());
+            let name = if end == 0 { s } else { &s[..end] };
+            name.to_ascii_lowercase().replace('_', "-")
+        }
+        other => other.to_string().trim().to_string(),
+    }
+}
+
+/// What an edit of `kind` with `rendered` would add but `before` already has.
+pub fn already_present(kind: EditKind, before: &str, rendered: &str) -> Vec<String> {
+    match kind {
+        EditKind::Env => {
+            let have: Vec<&str> = before.lines().filter_map(env::line_key).collect();
+            env::keys(rendered)
+                .into_iter()
+                .filter(|k| have.contains(&k.as_str()))
+                .collect()
+        }
+        EditKind::Toml => match before.parse::<DocumentMut>() {
+            Ok(doc) => toml_leaves(rendered)
+                .into_iter()
+                .filter(|leaf| toml_has(doc.as_table(), leaf))
+                .collect(),
+            Err(_) => Vec::new(),
+        },
+        EditKind::Block => Vec::new(),
+    }
+}
+
+/// Findings per service, for `list` status lines.
+pub fn status_line(findings: &[Finding]) -> String {
+    if findings.is_empty() {
+        return "ok".to_string();
+    }
+    let missing = findings
+        .iter()
+        .filter(|f| f.level == Level::Missing)
+        .count();
+    let edited = findings.len() - missing;
+    let mut parts = Vec::new();
+    if missing > 0 {
+        let first = findings
+            .iter()
+            .find(|f| f.level == Level::Missing)
+            .map(|f| f.what.clone())
+            .unwrap_or_default();
+        parts.push(match missing {
+            1 => format!("missing {first}"),
+            n => format!("missing {first} and {} more", n - 1),
+        });
+    }
+    if edited > 0 {
+        parts.push(format!("{edited} file(s) edited by hand"));
+    }
+    parts.join("; ")
+}
+
+/// Reads a file of the repo as text; `None` when absent or not UTF-8.
+pub fn read_disk(root: &Path) -> impl FnMut(&str) -> Option<String> + '_ {
+    move |path| std::fs::read_to_string(root.join(path)).ok()
+}
+
+/// An error for an unknown service.
+pub fn not_recorded(record: &Record, service: &str) -> Error {
+    let known = record.services();
+    let hint = if known.is_empty() {
+        "no integration is recorded yet".to_string()
+    } else {
+        format!("recorded: {}", known.join(", "))
+    };
+    Error::Usage(format!(
+        "`{service}` is not recorded in integrate.toml ({hint}); see `integrate list`"
+    ))
+}
+
+/// Groups findings by service.
+pub fn by_service(findings: Vec<Finding>) -> BTreeMap<String, Vec<Finding>> {
+    let mut out: BTreeMap<String, Vec<Finding>> = BTreeMap::new();
+    for f in findings {
+        out.entry(f.service.clone()).or_default().push(f);
+    }
+    out
+}
