@@ -1,89 +1,349 @@
 //! Applying a plan: the only code that writes to the repo. All or nothing.
+//!
+//! 1. Checks that can fail run first, before anything is written: every path stays inside
+//!    the repo (also through symlinks), folders are folders and writable, files are regular,
+//!    writable, and still hold the bytes the plan was computed from.
+//! 2. The journal (see [`crate::journal`]) records every file, its staged temp file and its
+//!    backup, and is synced to disk.
+//! 3. Each new content is staged beside its target (replacements of existing files are
+//!    synced), each original gets a backup (a hard link), the folders are synced, and the
+//!    commit marker is written.
+//! 4. Each staged file is renamed over its target; the folders are synced.
+//! 5. Backups, the marker and the journal are removed.
+//!
+//! Any error, or Ctrl-C, before the end of step 4 rolls every file back to its original
+//! bytes and permission bits and removes the files and folders the change created. A kill
+//! is recovered by the next run (see [`crate::journal::recover`]).
+//!
+//! **Test hook.** The environment variable `INTEGRATE_FAULT` injects faults; it is inert
+//! unless set, and meant for tests only. It holds comma-separated `<action>-<phase>:<N>`
+//! items: action `fail` (an I/O error, so the change is rolled back), `kill` (SIGKILL to
+//! the process itself, like `kill -9`) or `pause` (print `integrate: test hook: paused` on
+//! stderr and wait up to 30 s for a signal); phase `staged` (after the N-th file is staged,
+//! 0 = right after the journal is written), `after` (after the N-th rename, 0 = right
+//! after the commit marker), `undo` (after the N-th file of an in-process rollback) or
+//! `locked` (N = 0: right after a command took the lock, before it plans anything).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::journal::{self, Entry, Journal, COMMIT_FILE, JOURNAL_FILE, TEMP_TAG};
+use crate::lock::STATE_DIR;
 use crate::plan::{Action, Plan};
+use crate::{repo, signals};
 
-/// Writes every change of `plan` under `root`. Each new content is staged in a temp file
-/// beside its target, then renamed over it; if any step fails, every file already replaced
-/// gets its original bytes back, files created are removed, and so are folders made.
+/// Writes every change of `plan` under `root`, all or nothing.
 pub fn apply(root: &Path, plan: &Plan) -> Result<()> {
-    let mut done = Done::default();
-    match apply_all(root, plan, &mut done) {
-        Ok(()) => Ok(()),
-        Err(e) => {
-            done.roll_back(root, plan);
-            Err(e)
+    if plan.changes.is_empty() {
+        return Ok(());
+    }
+    if root.join(JOURNAL_FILE).exists() {
+        return Err(Error::Invalid {
+            path: JOURNAL_FILE.into(),
+            message: "an interrupted change is pending; run integrate again to recover it first"
+                .to_string(),
+        });
+    }
+    let faults = Faults::from_env();
+    let targets = check(root, plan)?;
+    let critical = signals::Critical::enter();
+    let state_dir = StateDir::ensure(root)?;
+    let journal = journal_for(root, plan, &targets);
+    journal
+        .write(root)
+        .map_err(|e| Error::io(JOURNAL_FILE, e))?;
+    let mut committed = false;
+    let result = run(root, plan, &journal, &targets, &faults, &mut committed);
+    let outcome = match result {
+        Ok(()) => {
+            // Past the last rename the change stands; what is left is tidying up.
+            let tidy = journal
+                .clean_up(root)
+                .and_then(|()| Journal::remove(root).map_err(|e| Error::io(JOURNAL_FILE, e)));
+            if let Err(e) = tidy {
+                Err(Error::Other(format!(
+                    "every file was written, but tidying up failed: {e}; the next integrate run finishes it"
+                )))
+            } else {
+                Ok(())
+            }
         }
+        Err(error) => Err(undo(root, &journal, committed, &faults, error)),
+    };
+    drop(state_dir);
+    drop(critical);
+    outcome
+}
+
+/// Rolls back after `error`; returns the error to report.
+fn undo(root: &Path, journal: &Journal, committed: bool, faults: &Faults, error: Error) -> Error {
+    if committed {
+        if let Err(e) = Journal::uncommit(root) {
+            return Error::Other(format!(
+                "{error}\nand the change could not be rolled back ({COMMIT_FILE}: {e}); the next integrate run in this repo completes it from {JOURNAL_FILE}"
+            ));
+        }
+    }
+    let rolled = journal.roll_back(root, &mut |n| {
+        faults.point(Phase::Undo, n, &journal.entries[0].path)
+    });
+    match rolled.and_then(|()| Journal::remove(root).map_err(|e| Error::io(JOURNAL_FILE, e))) {
+        Ok(()) => error,
+        Err(e) => Error::Other(format!(
+            "{error}\nand rolling back failed too: {e}; the next integrate run in this repo finishes the rollback from {JOURNAL_FILE}"
+        )),
     }
 }
 
-#[derive(Default)]
-struct Done {
-    dirs: Vec<PathBuf>,
-    changed: Vec<usize>,
+/// A checked change: where its bytes really go.
+struct Target {
+    /// Relative to the root: the planned path with a symlinked file resolved.
+    real: String,
+    existed: bool,
+    permissions: Option<std::fs::Permissions>,
 }
 
-impl Done {
-    fn roll_back(&self, root: &Path, plan: &Plan) {
-        for index in self.changed.iter().rev() {
-            let change = &plan.changes[*index];
-            let target = root.join(&change.path);
-            match &change.before {
-                Some(before) => {
-                    let _ = write_atomic(&target, before.as_bytes());
-                }
-                None => {
-                    let _ = std::fs::remove_file(&target);
-                }
-            }
+fn run(
+    root: &Path,
+    plan: &Plan,
+    journal: &Journal,
+    targets: &[Target],
+    faults: &Faults,
+    committed: &mut bool,
+) -> Result<()> {
+    let first = &journal.entries[0].path;
+    faults.point(Phase::Staged, 0, first)?;
+    for dir in &journal.dirs {
+        std::fs::create_dir(root.join(dir)).map_err(|e| Error::io(dir, e))?;
+    }
+    for (index, (entry, target)) in journal.entries.iter().zip(targets).enumerate() {
+        let io = |e| Error::io(&entry.path, e);
+        if let Some(staged) = &entry.staged {
+            let after = plan.changes[index].after.as_deref().unwrap_or_default();
+            stage(&root.join(staged), after, target).map_err(io)?;
         }
-        for dir in self.dirs.iter().rev() {
-            let _ = std::fs::remove_dir(dir);
+        if let Some(backup) = &entry.backup {
+            back_up(&root.join(&entry.target), &root.join(backup)).map_err(io)?;
+        }
+        faults.point(Phase::Staged, index + 1, &entry.path)?;
+    }
+    let mut dirs = journal.parent_dirs(root);
+    for dir in &journal.dirs {
+        if let Some(parent) = root.join(dir).parent() {
+            if !dirs.iter().any(|d| d == parent) {
+                dirs.push(parent.to_path_buf());
+            }
         }
     }
-}
-
-fn apply_all(root: &Path, plan: &Plan, done: &mut Done) -> Result<()> {
-    for change in &plan.changes {
-        check_writable(root, &change.path)?;
+    for dir in &dirs {
+        journal::sync_dir(dir).map_err(|e| Error::io(dir, e))?;
     }
-    for (index, change) in plan.changes.iter().enumerate() {
-        let target = root.join(&change.path);
-        match (&change.action, &change.after) {
-            (Action::Delete, _) | (_, None) => {
-                fs_err::remove_file(&target).map_err(|e| Error::io(&change.path, e))?;
-                done.changed.push(index);
-                remove_empty_parents(root, &target);
-            }
-            (_, Some(after)) => {
-                if let Some(parent) = target.parent() {
-                    create_dirs(parent, done).map_err(|e| Error::io(&change.path, e))?;
-                }
-                write_atomic(&target, after.as_bytes()).map_err(|e| Error::io(&change.path, e))?;
-                done.changed.push(index);
-            }
-        }
+    Journal::commit(root).map_err(|e| Error::io(COMMIT_FILE, e))?;
+    *committed = true;
+    faults.point(Phase::After, 0, first)?;
+    for (index, entry) in journal.entries.iter().enumerate() {
+        let target = root.join(&entry.target);
+        let done = match &entry.staged {
+            Some(staged) => std::fs::rename(root.join(staged), &target),
+            None => std::fs::remove_file(&target),
+        };
+        done.map_err(|e| Error::io(&entry.path, e))?;
+        faults.point(Phase::After, index + 1, &entry.path)?;
+    }
+    for dir in journal.parent_dirs(root) {
+        journal::sync_dir(&dir).map_err(|e| Error::io(&dir, e))?;
     }
     Ok(())
 }
 
-/// Fails before the first write when `path` cannot be written: a file where a folder is
-/// needed, or a read-only file or folder.
+/// Writes the new content to a fresh temp file with the target's permission bits (a new
+/// file gets what a plain create gives under the umask); a replacement is synced to disk.
+fn stage(staged: &Path, bytes: &str, target: &Target) -> std::io::Result<()> {
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(staged)?;
+    file.write_all(bytes.as_bytes())?;
+    if let Some(permissions) = &target.permissions {
+        file.set_permissions(permissions.clone())?;
+    }
+    if target.existed {
+        file.sync_all()?;
+    }
+    Ok(())
+}
+
+/// A second name for the original (a hard link; a copy where links are not supported).
+fn back_up(original: &Path, backup: &Path) -> std::io::Result<()> {
+    match std::fs::hard_link(original, backup) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
+        Err(_) => {
+            std::fs::copy(original, backup)?;
+            std::fs::File::open(backup)?.sync_all()
+        }
+    }
+}
+
+fn journal_for(root: &Path, plan: &Plan, targets: &[Target]) -> Journal {
+    let tag = format!(
+        "{TEMP_TAG}{}-{:x}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.subsec_nanos() ^ (d.as_secs() as u32))
+            .unwrap_or_default()
+    );
+    let mut dirs: Vec<String> = Vec::new();
+    let mut entries = Vec::new();
+    for (index, (change, target)) in plan.changes.iter().zip(targets).enumerate() {
+        let (parent, _) = split(&target.real);
+        let beside = |kind: &str| match parent {
+            Some(dir) => format!("{dir}/{tag}-{index}.{kind}"),
+            None => format!("{tag}-{index}.{kind}"),
+        };
+        let deleting = change.action == Action::Delete || change.after.is_none();
+        let mut missing = Vec::new();
+        let mut dir = parent;
+        while let Some(d) = dir {
+            if root.join(d).is_dir() {
+                break;
+            }
+            missing.push(d.to_string());
+            dir = split(d).0;
+        }
+        for d in missing.into_iter().rev() {
+            if !dirs.contains(&d) {
+                dirs.push(d);
+            }
+        }
+        entries.push(Entry {
+            path: change.path.clone(),
+            target: target.real.clone(),
+            staged: (!deleting).then(|| beside("new")),
+            backup: target.existed.then(|| beside("orig")),
+        });
+    }
+    Journal {
+        version: 1,
+        pid: std::process::id(),
+        dirs,
+        entries,
+    }
+}
+
+fn split(path: &str) -> (Option<&str>, &str) {
+    match path.rsplit_once('/') {
+        Some((dir, name)) => (Some(dir), name),
+        None => (None, path),
+    }
+}
+
+/// Every check that can fail, before the first write.
+fn check(root: &Path, plan: &Plan) -> Result<Vec<Target>> {
+    let canonical_root = std::fs::canonicalize(root).map_err(|e| Error::io(root, e))?;
+    let mut targets: Vec<Target> = Vec::new();
+    for change in &plan.changes {
+        let path = change.path.as_str();
+        if repo::check_relative(path, path)? != path {
+            return Err(Error::Invalid {
+                path: path.into(),
+                message: "is not a plain relative path; kit paths must be relative and stay inside the repo".to_string(),
+            });
+        }
+        repo::check_inside(root, path)?;
+        check_writable(root, path)?;
+        let full = root.join(path);
+        let deleting = change.action == Action::Delete || change.after.is_none();
+        let link = std::fs::symlink_metadata(&full)
+            .map(|m| m.file_type().is_symlink())
+            .unwrap_or(false);
+        let real = if link && !deleting {
+            let resolved = std::fs::canonicalize(&full).map_err(|_| Error::Invalid {
+                path: path.into(),
+                message: "is a symlink to nothing; remove it or point it at a file".to_string(),
+            })?;
+            let relative = resolved
+                .strip_prefix(&canonical_root)
+                .map_err(|_| Error::Invalid {
+                    path: path.into(),
+                    message: "is a symlink that leads outside the repo; integrate will not write through it".to_string(),
+                })?;
+            let relative = relative.to_string_lossy().replace('\\', "/");
+            check_writable(root, &relative)?;
+            relative
+        } else {
+            path.to_string()
+        };
+        let existed = match std::fs::metadata(&full) {
+            Ok(meta) if meta.is_file() => true,
+            Ok(_) => {
+                return Err(Error::Invalid {
+                    path: path.into(),
+                    message: "is not a regular file; move it away".to_string(),
+                })
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !link => false,
+            Err(e) => return Err(Error::io(path, e)),
+        };
+        let on_disk = if existed {
+            Some(std::fs::read(&full).map_err(|e| Error::io(path, e))?)
+        } else {
+            None
+        };
+        if on_disk.as_deref() != change.before.as_deref().map(str::as_bytes) {
+            return Err(Error::Invalid {
+                path: path.into(),
+                message: "changed on disk while integrate was planning; run again".to_string(),
+            });
+        }
+        if deleting && !existed {
+            return Err(Error::Invalid {
+                path: path.into(),
+                message: "is planned for deletion but does not exist; run again".to_string(),
+            });
+        }
+        if targets.iter().any(|t| t.real == real) {
+            return Err(Error::Invalid {
+                path: path.into(),
+                message: format!(
+                    "is the same file as another planned change (`{real}`, through a symlink); remove the symlink or change the path setting"
+                ),
+            });
+        }
+        let permissions = if existed {
+            Some(
+                std::fs::metadata(root.join(&real))
+                    .map_err(|e| Error::io(path, e))?
+                    .permissions(),
+            )
+        } else {
+            None
+        };
+        targets.push(Target {
+            real,
+            existed,
+            permissions,
+        });
+    }
+    Ok(targets)
+}
+
+/// Fails when `path` cannot be written: a file where a folder is needed, or a read-only
+/// file or folder.
 fn check_writable(root: &Path, path: &str) -> Result<()> {
     let target = root.join(path);
     let mut ancestor = target.parent();
     while let Some(dir) = ancestor {
         match std::fs::metadata(dir) {
             Ok(meta) if meta.is_dir() => {
-                if meta.permissions().readonly() {
+                if !writable(dir, &meta) {
                     return Err(Error::Invalid {
                         path: path.into(),
                         message: format!(
                             "folder `{}` is not writable; fix its permissions and run again",
-                            dir.strip_prefix(root).unwrap_or(dir).display()
+                            display(root, dir)
                         ),
                     });
                 }
@@ -94,15 +354,16 @@ fn check_writable(root: &Path, path: &str) -> Result<()> {
                     path: path.into(),
                     message: format!(
                         "`{}` is a file, but a folder is needed there; move it away",
-                        dir.strip_prefix(root).unwrap_or(dir).display()
+                        display(root, dir)
                     ),
                 })
             }
-            Err(_) => ancestor = dir.parent(),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => ancestor = dir.parent(),
+            Err(e) => return Err(Error::io(path, e)),
         }
     }
     if let Ok(meta) = std::fs::metadata(&target) {
-        if meta.permissions().readonly() {
+        if meta.is_file() && !writable(&target, &meta) {
             return Err(Error::Invalid {
                 path: path.into(),
                 message: "is read-only; make it writable and run again".to_string(),
@@ -112,60 +373,151 @@ fn check_writable(root: &Path, path: &str) -> Result<()> {
     Ok(())
 }
 
-fn create_dirs(dir: &Path, done: &mut Done) -> std::io::Result<()> {
-    if dir.is_dir() {
-        return Ok(());
-    }
-    if let Some(parent) = dir.parent() {
-        create_dirs(parent, done)?;
-    }
-    fs_err::create_dir(dir)?;
-    done.dirs.push(dir.to_path_buf());
-    Ok(())
-}
-
-fn remove_empty_parents(root: &Path, file: &Path) {
-    let mut dir = file.parent();
-    while let Some(d) = dir {
-        if d == root || std::fs::remove_dir(d).is_err() {
-            break;
-        }
-        dir = d.parent();
-    }
-}
-
-/// Writes `bytes` to `target` through a temp file in the same folder and a rename, keeping
-/// the permission bits of the file it replaces. A symlink target is followed, so the link
-/// itself stays a link.
-pub fn write_atomic(target: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let target = match std::fs::symlink_metadata(target) {
-        Ok(meta) if meta.file_type().is_symlink() => std::fs::canonicalize(target)?,
-        _ => target.to_path_buf(),
-    };
-    let dir = target.parent().unwrap_or(Path::new("."));
-    let mut temp = tempfile::Builder::new()
-        .prefix(".integrate-")
-        .suffix(".tmp")
-        .tempfile_in(dir)?;
-    temp.write_all(bytes)?;
-    temp.flush()?;
-    if let Ok(meta) = std::fs::metadata(&target) {
-        std::fs::set_permissions(temp.path(), meta.permissions())?;
+fn display(root: &Path, path: &Path) -> String {
+    let shown = path.strip_prefix(root).unwrap_or(path);
+    if shown.as_os_str().is_empty() {
+        ".".to_string()
     } else {
-        set_default_permissions(temp.path())?;
+        shown.display().to_string()
     }
-    temp.persist(&target).map_err(|e| e.error)?;
-    Ok(())
 }
 
-#[cfg(unix)]
-fn set_default_permissions(path: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::PermissionsExt;
-    // tempfile creates 0600; a new file gets what a plain create would give under umask 022.
-    std::fs::set_permissions(path, std::fs::Permissions::from_mode(0o644))
+/// Whether the permission bits allow writing (even for root, a read-only file or folder is
+/// respected) and, on Unix, the process may write there.
+fn writable(path: &Path, meta: &std::fs::Metadata) -> bool {
+    if meta.permissions().readonly() {
+        return false;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt;
+        let Ok(c_path) = std::ffi::CString::new(path.as_os_str().as_bytes()) else {
+            return false;
+        };
+        // SAFETY: a valid NUL-terminated path; `access` only reads it.
+        unsafe { libc::access(c_path.as_ptr(), libc::W_OK) == 0 }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        true
+    }
 }
 
-#[cfg(not(unix))]
-fn set_default_permissions(_path: &Path) -> std::io::Result<()> {
-    Ok(())
+/// `.integrate/`, made for the change if missing and removed afterwards if then empty.
+struct StateDir(Option<PathBuf>);
+
+impl StateDir {
+    fn ensure(root: &Path) -> Result<Self> {
+        let dir = root.join(STATE_DIR);
+        match std::fs::create_dir(&dir) {
+            Ok(()) => Ok(StateDir(Some(dir))),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && dir.is_dir() => {
+                Ok(StateDir(None))
+            }
+            Err(e) => Err(Error::io(STATE_DIR, e)),
+        }
+    }
+}
+
+impl Drop for StateDir {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.0 {
+            let _ = std::fs::remove_dir(dir);
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Phase {
+    Staged,
+    After,
+    Undo,
+    Locked,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FaultAction {
+    Fail,
+    Kill,
+    Pause,
+}
+
+/// The faults `INTEGRATE_FAULT` asks for (see the module docs).
+#[derive(Debug, Default)]
+struct Faults(Vec<(FaultAction, Phase, usize)>);
+
+impl Faults {
+    fn from_env() -> Self {
+        let Some(spec) = std::env::var_os("INTEGRATE_FAULT") else {
+            return Faults::default();
+        };
+        let spec = spec.to_string_lossy();
+        let parsed = spec
+            .split(',')
+            .filter_map(|item| {
+                let (what, at) = item.trim().split_once(':')?;
+                let (action, phase) = what.split_once('-')?;
+                let action = match action {
+                    "fail" => FaultAction::Fail,
+                    "kill" => FaultAction::Kill,
+                    "pause" => FaultAction::Pause,
+                    _ => return None,
+                };
+                let phase = match phase {
+                    "staged" => Phase::Staged,
+                    "after" => Phase::After,
+                    "undo" => Phase::Undo,
+                    "locked" => Phase::Locked,
+                    _ => return None,
+                };
+                Some((action, phase, at.parse().ok()?))
+            })
+            .collect();
+        Faults(parsed)
+    }
+
+    /// A point where a signal is acted on, and a fault may be injected.
+    fn point(&self, phase: Phase, count: usize, path: &str) -> Result<()> {
+        let critical = matches!(phase, Phase::Staged | Phase::After);
+        if critical && signals::take_interrupt() {
+            return Err(Error::Interrupted);
+        }
+        for (action, _, _) in self.0.iter().filter(|f| f.1 == phase && f.2 == count) {
+            match action {
+                FaultAction::Fail => {
+                    return Err(Error::io(
+                        path,
+                        std::io::Error::other("injected failure (INTEGRATE_FAULT test hook)"),
+                    ))
+                }
+                FaultAction::Kill => kill_self(),
+                FaultAction::Pause => {
+                    eprintln!("integrate: test hook: paused at {phase:?} {count}");
+                    for _ in 0..3000 {
+                        if critical && signals::take_interrupt() {
+                            return Err(Error::Interrupted);
+                        }
+                        std::thread::sleep(std::time::Duration::from_millis(10));
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The test hook's point right after a command took the lock (phase `locked`, N = 0),
+/// outside any critical section.
+pub fn hook_locked() -> Result<()> {
+    Faults::from_env().point(Phase::Locked, 0, crate::lock::LOCK_FILE)
+}
+
+fn kill_self() -> ! {
+    #[cfg(unix)]
+    // SAFETY: sending a signal to this very process.
+    unsafe {
+        libc::kill(libc::getpid(), libc::SIGKILL);
+    }
+    std::process::abort()
 }

@@ -36,8 +36,10 @@ pub enum Error {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error("interrupted")]
+    #[error("interrupted; every file is as it was")]
     Interrupted,
+    #[error("{}", busy_message(path, *pid))]
+    Busy { path: PathBuf, pid: Option<u32> },
     #[error("{0}")]
     Other(String),
 }
@@ -50,6 +52,18 @@ fn conflict_message(files: &[String]) -> String {
     }
     message.push_str("\nrun again with --force to overwrite them (only them)");
     message
+}
+
+fn busy_message(path: &std::path::Path, pid: Option<u32>) -> String {
+    let who = match pid {
+        Some(pid) => format!("another integrate run (pid {pid})"),
+        None => "another integrate run".to_string(),
+    };
+    format!(
+        "{}: {who} is changing this repo; wait for it to finish, or delete {} if no integrate is running",
+        path.display(),
+        path.display()
+    )
 }
 
 impl Error {

@@ -9,17 +9,37 @@ use integrate::commands::{self, App};
 use integrate::error;
 use integrate::output::Reporter;
 use integrate::prompt::TerminalPrompter;
+use integrate::session::{self, Access};
+use integrate::signals;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    signals::install();
     let reporter = Reporter::new(cli.quiet, cli.color);
     let app = App::new(cli.dir.clone(), reporter);
-    match run(&app, cli.command) {
+    let result = session::open(&app.dir, access(&cli.command), &reporter)
+        .and_then(|_session| run(&app, cli.command));
+    match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             reporter.error(&error.to_string());
             ExitCode::from(error.exit_code())
         }
+    }
+}
+
+/// How `command` uses the repo: commands that may write hold the lock for their whole run.
+fn access(command: &Command) -> Access {
+    match command {
+        Command::Init(_) => Access::Init,
+        Command::Completions { .. } => Access::None,
+        Command::Kits { .. }
+        | Command::Catalog { .. }
+        | Command::List { .. }
+        | Command::Doctor
+        | Command::Scan { .. }
+        | Command::Docs { check: true } => Access::Read,
+        _ => Access::Write,
     }
 }
 

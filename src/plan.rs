@@ -162,11 +162,21 @@ pub fn read_text(root: &Path, path: &str) -> Result<Option<String>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(e) => return Err(Error::io(path, e)),
     }
-    if full.is_dir() {
-        return Err(Error::Invalid {
-            path: path.into(),
-            message: "is a folder, but the kit needs a file there; move it away".to_string(),
-        });
+    match std::fs::metadata(&full) {
+        Ok(meta) if meta.is_dir() => {
+            return Err(Error::Invalid {
+                path: path.into(),
+                message: "is a folder, but the kit needs a file there; move it away".to_string(),
+            })
+        }
+        // A FIFO, socket or device: reading it could block or never end.
+        Ok(meta) if !meta.is_file() => {
+            return Err(Error::Invalid {
+                path: path.into(),
+                message: "is not a regular file (a pipe, socket or device); integrate only edits regular files, move it away".to_string(),
+            })
+        }
+        _ => {}
     }
     match fs_err::read(&full) {
         Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|e| {

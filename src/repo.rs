@@ -78,6 +78,13 @@ pub fn check_relative(rendered: &str, origin: &str) -> Result<String> {
     if parts.first().is_some_and(|p| p == ".git") {
         return Err(refuse("is inside .git"));
     }
+    if parts.first().is_some_and(|p| p == ".integrate")
+        && parts
+            .get(1)
+            .is_some_and(|p| p == "lock" || p.starts_with("journal"))
+    {
+        return Err(refuse("is integrate's own lock or journal"));
+    }
     Ok(parts.join("/"))
 }
 
@@ -98,7 +105,7 @@ pub fn check_inside(root: &Path, relative: &str) -> Result<()> {
                     return Err(Error::Invalid {
                         path: relative.into(),
                         message: format!(
-                            "`{}` is a symlink that leads outside the repo; integrate will not write through it",
+                            "`{}` is a symlink that leads outside the repo (or to nothing); integrate will not write through it",
                             current.strip_prefix(root).unwrap_or(&current).display()
                         ),
                     });

@@ -1,0 +1,495 @@
+//! Transactional apply under faults: for every position between two renames (and between
+//! two staged files), an injected failure rolls every file back, a kill -9 is recovered by
+//! the next run (finished or rolled back, and said so), Ctrl-C rolls back with exit 130,
+//! and a second run at the same time fails at once. Uses the `INTEGRATE_FAULT` test hook
+//! documented in src/apply.rs.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command as StdCommand, Output, Stdio};
+
+use common::{copy_tree, integrate, manifest_dir, snapshot, Node};
+
+/// `new` on the mini repo: 2 files created, 4 edited (env, toml, block, record).
+const ARGS: &[&str] = &[
+    "new",
+    "Stripe-Connect",
+    "--category",
+    "payments",
+    "--auth",
+    "bearer",
+    "--webhooks",
+    "--events",
+    "a.b,c.d",
+    "--yes",
+];
+const CHANGES: usize = 6;
+
+fn mini_repo() -> tempfile::TempDir {
+    let temp = tempfile::tempdir().unwrap();
+    copy_tree(
+        &manifest_dir().join("tests/fixtures/engine-new/in"),
+        temp.path(),
+    );
+    temp
+}
+
+fn run_with_fault(dir: &Path, fault: &str) -> Output {
+    integrate(dir)
+        .args(ARGS)
+        .env("INTEGRATE_FAULT", fault)
+        .output()
+        .unwrap()
+}
+
+fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).to_string()
+}
+
+/// The tree a clean run produces.
+fn planned() -> BTreeMap<String, Node> {
+    let repo = mini_repo();
+    let out = integrate(repo.path()).args(ARGS).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    snapshot(repo.path())
+}
+
+fn killed(out: &Output) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        out.status.signal() == Some(9)
+    }
+    #[cfg(not(unix))]
+    {
+        !out.status.success()
+    }
+}
+
+fn temp_files(snap: &BTreeMap<String, Node>) -> Vec<String> {
+    snap.keys()
+        .filter(|k| k.contains(".integrate-") || k.contains("journal") || k.ends_with("lock"))
+        .cloned()
+        .collect()
+}
+
+#[test]
+fn a_clean_run_leaves_no_journal_lock_or_temp_files() {
+    let repo = mini_repo();
+    let before = snapshot(repo.path());
+    let after = planned();
+    assert_ne!(before, after);
+    assert!(temp_files(&after).is_empty(), "{:?}", temp_files(&after));
+    // A repo without .integrate/ gets none.
+    let bare = tempfile::tempdir().unwrap();
+    std::fs::write(bare.path().join(".git"), "").unwrap();
+    let out = integrate(bare.path())
+        .args(["init", "--kit", "django", "--yes"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!bare.path().join(".integrate").exists());
+}
+
+#[test]
+fn a_failure_after_any_rename_rolls_every_file_back() {
+    for n in 0..=CHANGES {
+        let repo = mini_repo();
+        let before = snapshot(repo.path());
+        let out = run_with_fault(repo.path(), &format!("fail-after:{n}"));
+        assert_eq!(out.status.code(), Some(1), "after {n}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("injected failure"),
+            "after {n}: {}",
+            stderr(&out)
+        );
+        assert_eq!(snapshot(repo.path()), before, "fail-after:{n}");
+    }
+}
+
+#[test]
+fn a_failure_while_staging_rolls_every_file_back() {
+    for n in 0..=CHANGES {
+        let repo = mini_repo();
+        let before = snapshot(repo.path());
+        let out = run_with_fault(repo.path(), &format!("fail-staged:{n}"));
+        assert_eq!(out.status.code(), Some(1), "staged {n}: {}", stderr(&out));
+        assert_eq!(snapshot(repo.path()), before, "fail-staged:{n}");
+    }
+}
+
+#[test]
+fn a_kill_after_any_rename_is_finished_by_the_next_run() {
+    let planned = planned();
+    for n in 0..=CHANGES {
+        let repo = mini_repo();
+        let out = run_with_fault(repo.path(), &format!("kill-after:{n}"));
+        assert!(killed(&out), "kill-after:{n}: {:?}", out.status);
+        let left = snapshot(repo.path());
+        assert!(
+            left.contains_key(".integrate/journal.json"),
+            "kill-after:{n} left no journal"
+        );
+        // Any command with a repo root recovers, even one that only reads.
+        let next = integrate(repo.path())
+            .args(["kits", "list"])
+            .output()
+            .unwrap();
+        assert!(next.status.success(), "{}", stderr(&next));
+        assert!(
+            stderr(&next).contains("finished its change (6 files as planned"),
+            "kill-after:{n}: {}",
+            stderr(&next)
+        );
+        assert!(stderr(&next).contains(".integrate/journal.json"));
+        assert_eq!(snapshot(repo.path()), planned, "kill-after:{n}");
+    }
+}
+
+#[test]
+fn a_kill_while_staging_is_rolled_back_by_the_next_run() {
+    for n in 0..=CHANGES {
+        let repo = mini_repo();
+        let before = snapshot(repo.path());
+        let out = run_with_fault(repo.path(), &format!("kill-staged:{n}"));
+        assert!(killed(&out), "kill-staged:{n}: {:?}", out.status);
+        // The same command again: recovers first, then does its work.
+        let next = integrate(repo.path())
+            .args(ARGS)
+            .arg("--dry-run")
+            .output()
+            .unwrap();
+        assert!(next.status.success(), "{}", stderr(&next));
+        let text = stderr(&next);
+        assert!(
+            text.contains("rolled it back (6 files as they were"),
+            "{text}"
+        );
+        assert!(
+            text.contains("cleared .integrate/lock left by integrate run"),
+            "{text}"
+        );
+        assert_eq!(snapshot(repo.path()), before, "kill-staged:{n}");
+    }
+}
+
+#[test]
+fn a_kill_during_a_rollback_is_rolled_back_by_the_next_run() {
+    for n in 0..=CHANGES {
+        for m in [1, 3, CHANGES] {
+            let repo = mini_repo();
+            let before = snapshot(repo.path());
+            let out = run_with_fault(repo.path(), &format!("fail-after:{n},kill-undo:{m}"));
+            assert!(
+                killed(&out),
+                "fail-after:{n},kill-undo:{m}: {:?}",
+                out.status
+            );
+            let next = integrate(repo.path()).args(["catalog"]).output().unwrap();
+            assert!(next.status.success(), "{}", stderr(&next));
+            assert!(
+                stderr(&next).contains("rolled it back"),
+                "{}",
+                stderr(&next)
+            );
+            assert_eq!(
+                snapshot(repo.path()),
+                before,
+                "fail-after:{n},kill-undo:{m}"
+            );
+        }
+    }
+}
+
+#[test]
+fn a_killed_init_is_recovered_even_before_integrate_toml_exists() {
+    let make = || {
+        let repo = mini_repo();
+        std::fs::remove_file(repo.path().join("integrate.toml")).unwrap();
+        repo
+    };
+    let clean = make();
+    let out = integrate(clean.path())
+        .args(["init", "--kit", "mini", "--yes"])
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let planned = snapshot(clean.path());
+
+    let repo = make();
+    let out = integrate(repo.path())
+        .args(["init", "--kit", "mini", "--yes"])
+        .env("INTEGRATE_FAULT", "kill-after:0")
+        .output()
+        .unwrap();
+    assert!(killed(&out));
+    assert!(!repo.path().join("integrate.toml").exists());
+    let next = integrate(repo.path())
+        .args(["new", "acme", "--yes", "--dry-run"])
+        .output()
+        .unwrap();
+    assert!(
+        stderr(&next).contains("finished its change"),
+        "{}",
+        stderr(&next)
+    );
+    assert_eq!(snapshot(repo.path()), planned);
+
+    let repo = make();
+    let before = snapshot(repo.path());
+    let out = integrate(repo.path())
+        .args(["init", "--kit", "mini", "--yes"])
+        .env("INTEGRATE_FAULT", "kill-staged:1")
+        .output()
+        .unwrap();
+    assert!(killed(&out));
+    let next = integrate(repo.path())
+        .args(["init", "--kit", "mini", "--yes", "--dry-run"])
+        .output()
+        .unwrap();
+    assert!(next.status.success(), "{}", stderr(&next));
+    assert!(
+        stderr(&next).contains("rolled it back"),
+        "{}",
+        stderr(&next)
+    );
+    assert_eq!(snapshot(repo.path()), before);
+}
+
+/// Starts `new` with a pause hook, waits until it pauses, sends `signal`, and returns the
+/// exit code.
+#[cfg(unix)]
+fn interrupt_at(dir: &Path, fault: &str, signal: i32) -> (Option<i32>, String) {
+    let mut child = StdCommand::new(assert_cmd::cargo::cargo_bin("integrate"))
+        .arg("-C")
+        .arg(dir)
+        .args(["--color", "never"])
+        .args(ARGS)
+        .env("INTEGRATE_FAULT", fault)
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut reader = BufReader::new(child.stderr.take().unwrap());
+    let mut text = String::new();
+    loop {
+        let mut line = String::new();
+        if reader.read_line(&mut line).unwrap() == 0 {
+            panic!("{fault}: never paused: {text}");
+        }
+        text.push_str(&line);
+        if line.contains("test hook: paused") {
+            break;
+        }
+    }
+    // SAFETY: signalling our own child.
+    unsafe {
+        libc::kill(child.id() as i32, signal);
+    }
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut reader, &mut rest).unwrap();
+    text.push_str(&rest);
+    let status = child.wait().unwrap();
+    (status.code(), text)
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_during_apply_rolls_back_and_exits_130() {
+    for fault in [
+        "pause-staged:0",
+        "pause-staged:3",
+        "pause-after:0",
+        "pause-after:2",
+        "pause-after:5",
+    ] {
+        let repo = mini_repo();
+        let before = snapshot(repo.path());
+        let (code, text) = interrupt_at(repo.path(), fault, libc::SIGINT);
+        assert_eq!(code, Some(130), "{fault}: {text}");
+        assert!(
+            text.contains("interrupted; every file is as it was"),
+            "{text}"
+        );
+        assert_eq!(snapshot(repo.path()), before, "{fault}");
+    }
+    let repo = mini_repo();
+    let before = snapshot(repo.path());
+    let (code, text) = interrupt_at(repo.path(), "pause-after:3", libc::SIGTERM);
+    assert_eq!(code, Some(130), "{text}");
+    assert_eq!(snapshot(repo.path()), before);
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_before_apply_exits_130_and_removes_the_lock() {
+    let repo = mini_repo();
+    let before = snapshot(repo.path());
+    let (code, text) = interrupt_at(repo.path(), "pause-locked:0", libc::SIGINT);
+    assert_eq!(code, Some(130), "{text}");
+    assert_eq!(snapshot(repo.path()), before);
+    // In a repo without .integrate/, the folder the lock made goes too.
+    let bare = tempfile::tempdir().unwrap();
+    std::fs::write(bare.path().join("integrate.toml"), "kit = \"django\"\n").unwrap();
+    let before = snapshot(bare.path());
+    let (code, text) = interrupt_at(bare.path(), "pause-locked:0", libc::SIGINT);
+    assert_eq!(code, Some(130), "{text}");
+    assert_eq!(snapshot(bare.path()), before);
+}
+
+#[test]
+fn a_second_run_at_the_same_time_fails_at_once() {
+    let repo = mini_repo();
+    let mut holder = StdCommand::new("sleep").arg("30").spawn().unwrap();
+    std::fs::write(
+        repo.path().join(".integrate/lock"),
+        format!("{}\n", holder.id()),
+    )
+    .unwrap();
+    let before = snapshot(repo.path());
+    let started = std::time::Instant::now();
+    let out = integrate(repo.path()).args(ARGS).output().unwrap();
+    assert!(started.elapsed() < std::time::Duration::from_secs(10));
+    assert_eq!(out.status.code(), Some(1));
+    let text = stderr(&out);
+    assert!(text.contains(".integrate/lock"), "{text}");
+    assert!(
+        text.contains(&format!("another integrate run (pid {})", holder.id())),
+        "{text}"
+    );
+    assert!(text.contains("wait for it to finish"), "{text}");
+    assert_eq!(snapshot(repo.path()), before);
+    // Reading commands are not blocked.
+    integrate(repo.path())
+        .args(["kits", "list"])
+        .assert()
+        .success();
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+}
+
+#[test]
+fn a_lock_left_by_a_dead_process_is_cleared_with_a_note() {
+    let repo = mini_repo();
+    let mut gone = StdCommand::new("true").spawn().unwrap();
+    gone.wait().unwrap();
+    std::fs::write(
+        repo.path().join(".integrate/lock"),
+        format!("{}\n", gone.id()),
+    )
+    .unwrap();
+    let out = integrate(repo.path()).args(ARGS).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stderr(&out).contains(&format!(
+        "cleared .integrate/lock left by integrate run {}, which is no longer running",
+        gone.id()
+    )));
+    assert_eq!(snapshot(repo.path()), planned());
+}
+
+#[test]
+fn two_runs_started_together_never_mix() {
+    let repo = mini_repo();
+    let planned = planned();
+    let spawn = || {
+        StdCommand::new(assert_cmd::cargo::cargo_bin("integrate"))
+            .arg("-C")
+            .arg(repo.path())
+            .args(ARGS)
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap()
+    };
+    let children: Vec<_> = (0..4).map(|_| spawn()).collect();
+    let outputs: Vec<_> = children
+        .into_iter()
+        .map(|c| c.wait_with_output().unwrap())
+        .collect();
+    for out in &outputs {
+        let code = out.status.code();
+        assert!(
+            code == Some(0) || (code == Some(1) && stderr(out).contains(".integrate/lock")),
+            "{code:?}: {}",
+            stderr(out)
+        );
+    }
+    assert!(outputs.iter().any(|o| o.status.success()));
+    assert_eq!(snapshot(repo.path()), planned);
+}
+
+#[test]
+fn a_damaged_journal_stops_every_command_with_its_name() {
+    let repo = mini_repo();
+    std::fs::write(
+        repo.path().join(".integrate/journal.json"),
+        "{\"version\": 1,",
+    )
+    .unwrap();
+    let before = snapshot(repo.path());
+    let out = integrate(repo.path()).args(ARGS).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let text = stderr(&out);
+    assert!(text.contains(".integrate/journal.json:1:"), "{text}");
+    assert!(text.contains("delete it"), "{text}");
+    assert_eq!(snapshot(repo.path()), before);
+}
+
+#[test]
+fn a_journal_naming_files_outside_the_repo_is_refused() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("victim.txt"), "keep\n").unwrap();
+    let repo = mini_repo();
+    let journal = serde_json::json!({
+        "version": 1,
+        "pid": 1,
+        "dirs": [],
+        "entries": [{
+            "path": "../victim.txt",
+            "target": "../victim.txt",
+            "staged": null,
+            "backup": "../.integrate-1-0-0.orig",
+        }],
+    });
+    std::fs::write(
+        repo.path().join(".integrate/journal.json"),
+        journal.to_string(),
+    )
+    .unwrap();
+    let before = snapshot(repo.path());
+    let out = integrate(repo.path()).args(ARGS).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains(".integrate/journal.json"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(snapshot(repo.path()), before);
+    assert_eq!(
+        std::fs::read_to_string(outside.path().join("victim.txt")).unwrap(),
+        "keep\n"
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn permission_bits_of_replaced_files_survive_rollback_and_success() {
+    use std::os::unix::fs::PermissionsExt;
+    let repo = mini_repo();
+    let routes = repo.path().join("src/routes.py");
+    std::fs::set_permissions(&routes, std::fs::Permissions::from_mode(0o754)).unwrap();
+    let env = repo.path().join(".env.example");
+    std::fs::set_permissions(&env, std::fs::Permissions::from_mode(0o600)).unwrap();
+    let before = snapshot(repo.path());
+    let out = run_with_fault(repo.path(), "fail-after:5");
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(snapshot(repo.path()), before);
+    let out = integrate(repo.path()).args(ARGS).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o7777;
+    assert_eq!(mode(&routes), 0o754);
+    assert_eq!(mode(&env), 0o600);
+}
