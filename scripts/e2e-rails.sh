@@ -43,7 +43,8 @@ step "$bin" new resend --yes --webhooks              # standard-webhooks
 step "$bin" new slack --yes --webhooks               # slack
 step "$bin" new shopify --yes --webhooks             # shopify
 step "$bin" new twilio --yes --webhooks              # twilio scheme, basic auth
-step "$bin" new partner-api --category crm --auth oauth2 --no-webhooks --yes
+step "$bin" new partner-api --category crm --auth oauth2 --token-url https://login.partner.example/oauth2/token --no-webhooks --yes
+step "$bin" new hooks-co --category other --auth bearer --webhooks --signature-header X-Hooks-Signature --events order.paid,order.refunded --yes
 step "$bin" new open-data --category other --auth none --no-webhooks --yes
 step "$bin" new billing-hub --category payments --auth basic --webhooks --yes
 step "$bin" new clerk --yes                           # catalog defaults: standard-webhooks via svix-* headers
