@@ -7,6 +7,8 @@
 #
 # Needs Node 20+ with npm. `npm ci` installs the example app's locked devDependencies
 # (vitest 3, typescript, @types/node), from npm's cache when it has them.
+# With OFFICIAL_SIGNATURES=1 the generated stripe and standard-webhooks verifiers are also
+# checked against npm `stripe` / `svix` by scripts/official-signatures/run.sh.
 # Never prompts; exits non-zero on any failure.
 set -euo pipefail
 
@@ -39,6 +41,7 @@ step "$bin" new stripe --yes --webhooks
 step "$bin" new acme --category other --auth api-key --webhooks --yes
 step "$bin" new github --yes --webhooks                # github scheme
 step "$bin" new resend --yes --webhooks                # standard-webhooks
+step "$bin" new clerk --yes --webhooks                 # standard-webhooks (svix- headers), auth category
 step "$bin" new slack --yes --webhooks                 # slack
 step "$bin" new shopify --yes --webhooks               # shopify, api-key in X-Shopify-Access-Token
 step "$bin" new twilio --yes --webhooks                # twilio scheme, basic auth
@@ -85,4 +88,9 @@ generated=$(find "$providers" "$webhooks" -name '*.test.ts' | wc -l)
 [ "$generated" -ge 20 ] || fail "expected at least 20 generated test files, found $generated"
 
 step npx --no-install tsc --noEmit
+
+if [ "${OFFICIAL_SIGNATURES:-0}" = "1" ]; then
+  step "$root/scripts/official-signatures/run.sh" - "$webhooks/stripe.ts" - "$webhooks/resend.ts" - "$webhooks/clerk.ts" \
+    || fail "generated verifiers disagree with the official stripe/svix libraries"
+fi
 echo "e2e-typescript: ok" >&2
