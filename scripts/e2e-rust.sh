@@ -73,6 +73,10 @@ if grep -q '^warning' "$build_log"; then
     echo "e2e-rust: the generated code compiles with warnings" >&2
     exit 1
 fi
+if cargo fmt --version >/dev/null 2>&1; then
+    echo "+ cargo fmt --check"
+    cargo fmt --check
+fi
 if cargo clippy --version >/dev/null 2>&1; then
     echo "+ cargo clippy --all-targets -- -D warnings"
     cargo clippy --quiet --all-targets -- -D warnings
