@@ -51,6 +51,8 @@ step "$bin" new open-data --category other --auth none --no-webhooks --yes
 step "$bin" new billing-hub --category payments --auth basic --webhooks --yes
 step "$bin" new bearer-co --category other --auth bearer --no-webhooks --yes
 step "$bin" new custom-sig --category other --auth api-key --auth-header X-Custom-Key --webhooks --yes
+step "$bin" new linear --yes --webhooks                # hmac-sha256 in Linear-Signature, no body event id
+step "$bin" new lemonsqueezy --yes --webhooks          # hmac-sha256, neither event id nor type in the body
 
 # A second identical run changes nothing.
 snapshot() { find . -path ./.git -prune -o -path ./node_modules -prune -o -type f -print0 | sort -z | xargs -0 sha256sum; }
