@@ -35,27 +35,32 @@ git_ commit -q -m "example app"
 step() { echo "+ integrate $*"; "$bin" -C "$app" "$@" </dev/null; }
 
 step init --yes
-# One known service with webhooks, and one unknown service (the two cases of .ci/run).
-step new stripe --yes --webhooks                                   # bearer, stripe
-step new acme --category other --auth api-key --webhooks --yes      # api-key, hmac-sha256
-# Every other auth style and webhook scheme.
-step new twilio --yes --webhooks                                   # basic, twilio
-step new github --yes --webhooks                                   # bearer, github
-step new resend --yes --webhooks                                   # bearer, standard-webhooks
-step new slack --yes --webhooks                                    # bearer, slack
-step new shopify --yes --webhooks                                  # api-key, shopify
-step new auth0 --yes --no-webhooks                                 # oauth2 (catalog token URL)
-step new acme-oauth --category crm --auth oauth2 \
-    --token-url https://auth.acme.test/oauth/token \
-    --webhooks --webhook-scheme hmac-sha256 --signature-header X-Acme-Signature \
-    --events contact.created,contact.deleted --yes                 # oauth2, custom header
-step new status-page --category monitoring --auth none --no-webhooks --yes   # none
+# One known service with webhooks and one unknown service (the two cases of .ci/run), then
+# every other auth style and webhook scheme.
+commands=(
+    "new stripe --yes --webhooks"                                   # bearer, stripe
+    "new acme --category other --auth api-key --webhooks --yes"     # api-key, hmac-sha256
+    "new twilio --yes --webhooks"                                   # basic, twilio
+    "new github --yes --webhooks"                                   # bearer, github
+    "new resend --yes --webhooks"                                   # bearer, standard-webhooks
+    "new slack --yes --webhooks"                                    # bearer, slack
+    "new shopify --yes --webhooks"                                  # api-key, shopify
+    "new auth0 --yes --no-webhooks"                                 # oauth2 (catalog token URL)
+    "new acme-oauth --category crm --auth oauth2 --token-url https://auth.acme.test/oauth/token --webhooks --webhook-scheme hmac-sha256 --signature-header X-Acme-Signature --events contact.created,contact.deleted --yes"
+    "new status-page --category monitoring --auth none --no-webhooks --yes"   # none
+)
+for command in "${commands[@]}"; do
+    # shellcheck disable=SC2086 # the command is a list of words
+    step $command
+done
 
-# A second identical run changes nothing.
+# A second identical run of every command changes nothing.
 git_ add -A
 git_ commit -q -m "generated"
-step new stripe --yes --webhooks
-step new acme --category other --auth api-key --webhooks --yes
+for command in "${commands[@]}"; do
+    # shellcheck disable=SC2086
+    step $command
+done
 if [[ -n "$(git_ status --porcelain)" ]]; then
     echo "e2e-rust: a second run of integrate new changed files:" >&2
     git_ status --porcelain >&2
