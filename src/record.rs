@@ -313,6 +313,49 @@ impl Record {
         doc.to_string()
     }
 
+    /// Record text without `[integrations.<service>]`, and with the `created` and `kept`
+    /// entries of other integrations replaced by those of `updates` (empty ones drop out).
+    pub fn without_integration_updating(
+        &self,
+        service: &str,
+        updates: &BTreeMap<String, Written>,
+    ) -> String {
+        let mut record = self.clone();
+        if let Some(integrations) = record
+            .doc
+            .get_mut("integrations")
+            .and_then(Item::as_table_mut)
+        {
+            for (other, written) in updates {
+                let Some(table) = integrations.get_mut(other).and_then(Item::as_table_mut) else {
+                    continue;
+                };
+                if written.created.is_empty() {
+                    table.remove("created");
+                } else {
+                    table.insert("created", value(multiline(written.created.iter())));
+                }
+                let lists: Vec<_> = written.kept.iter().filter(|(_, v)| !v.is_empty()).collect();
+                if lists.is_empty() {
+                    table.remove("kept");
+                    continue;
+                }
+                let mut kept_table = Table::new();
+                for (path, items) in lists {
+                    kept_table.insert(path, value(string_array(items)));
+                }
+                if let Some(old) = table.get("kept").and_then(Item::as_table) {
+                    kept_table.decor_mut().clone_from(old.decor());
+                    if let Some(position) = old.position() {
+                        kept_table.set_position(position);
+                    }
+                }
+                table.insert("kept", Item::Table(kept_table));
+            }
+        }
+        record.without_integration(service)
+    }
+
     /// A string setting under `[paths]`, if set.
     pub fn path_setting(&self, key: &str) -> Option<String> {
         self.doc

@@ -2,14 +2,17 @@
 //! deleted (hand-edited ones are kept unless `--force`); fenced blocks, the `.env.example`
 //! keys and TOML entries `new` added, and the record entry are removed.
 
+use std::collections::BTreeMap;
+
 use crate::cli::RemoveArgs;
-use crate::commands::lifecycle::{not_recorded, toml_without, Project};
+use crate::commands::lifecycle::{not_recorded, toml_leaves, toml_without, Project};
 use crate::commands::{docs, execute, App};
 use crate::editors::{block, env, toml as toml_editor};
 use crate::error::{Error, Result};
 use crate::kit::EditKind;
 use crate::names::ServiceName;
 use crate::plan::{hash, Draft};
+use crate::record::Written;
 use crate::repo::RECORD_FILE;
 
 /// Runs `remove`.
@@ -37,6 +40,55 @@ pub fn run(app: &App, args: &RemoveArgs) -> Result<()> {
         }
     }
 
+    // What this integration added that another recorded one also needs (a dependency both
+    // use) stays and passes to the other one, as does a file it created that others edited:
+    // the record then reads as if this integration had never been added.
+    let mut updates: BTreeMap<String, Written> = BTreeMap::new();
+    let mut shared: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut created_heir: BTreeMap<String, String> = BTreeMap::new();
+    for other in project.integrations(&project.record)? {
+        if other.name == name {
+            continue;
+        }
+        let mut written = other.written.clone();
+        let mut changed = false;
+        for path in &integration.written.created {
+            if other.written.edited.contains(path) && !created_heir.contains_key(path) {
+                created_heir.insert(path.clone(), other.name.clone());
+                if !written.created.contains(path) {
+                    written.created.push(path.clone());
+                    changed = true;
+                }
+            }
+        }
+        for other_edit in project.edits(&renderer, &other)? {
+            if !other.written.edited.contains(&other_edit.path) {
+                continue;
+            }
+            let needs = leaves(other_edit.spec.kind, &other_edit.body);
+            for edit in edits.iter().filter(|e| e.path == other_edit.path) {
+                let ours_kept = integration.written.kept.get(&edit.path);
+                for item in leaves(edit.spec.kind, &edit.body) {
+                    let added_by_us = !ours_kept.is_some_and(|k| k.contains(&item));
+                    if added_by_us && needs.contains(&item) {
+                        let list = shared.entry(edit.path.clone()).or_default();
+                        if !list.contains(&item) {
+                            list.push(item.clone());
+                        }
+                        if let Some(list) = written.kept.get_mut(&edit.path) {
+                            let before = list.len();
+                            list.retain(|k| *k != item);
+                            changed |= list.len() != before;
+                        }
+                    }
+                }
+            }
+        }
+        if changed {
+            updates.insert(other.name.clone(), written);
+        }
+    }
+
     for edit in edits.iter().rev() {
         if !integration.written.edited.contains(&edit.path) {
             continue;
@@ -44,12 +96,13 @@ pub fn run(app: &App, args: &RemoveArgs) -> Result<()> {
         let Some(current) = draft.read(&edit.path)? else {
             continue;
         };
-        let kept = integration
+        let mut kept = integration
             .written
             .kept
             .get(&edit.path)
             .cloned()
             .unwrap_or_default();
+        kept.extend(shared.get(&edit.path).cloned().unwrap_or_default());
         let edit_error = |source| Error::Edit {
             path: edit.path.clone().into(),
             source,
@@ -67,7 +120,10 @@ pub fn run(app: &App, args: &RemoveArgs) -> Result<()> {
         }
     }
 
-    draft.write(RECORD_FILE, project.record.without_integration(&name))?;
+    draft.write(
+        RECORD_FILE,
+        project.record.without_integration_updating(&name, &updates),
+    )?;
     docs::refresh(&project.root, &mut draft)?;
     let plan = draft.into_plan(false);
     execute(app, &project.root, &plan, args.dry_run, false)?;
@@ -88,4 +144,13 @@ pub fn run(app: &App, args: &RemoveArgs) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// The items an edit adds, named like the record's `kept` lists.
+fn leaves(kind: EditKind, body: &str) -> Vec<String> {
+    match kind {
+        EditKind::Env => env::keys(body),
+        EditKind::Toml => toml_leaves(body),
+        EditKind::Block => Vec::new(),
+    }
 }

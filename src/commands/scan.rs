@@ -165,16 +165,18 @@ fn known_services(catalog: &Catalog) -> Vec<Known> {
 
 /// Runs `scan`.
 pub fn run(app: &App, json_out: bool) -> Result<()> {
-    let project = Project::load(app)?;
-    let catalog = Catalog::load(Some(&project.root))?;
-    let root = project.root.clone();
+    // Scanning needs no record: before `integrate init` nothing is recorded.
+    let (root, recorded) = match crate::repo::find_root(&app.dir) {
+        Ok(_) => {
+            let project = Project::load(app)?;
+            let services = project.record.services();
+            (project.root, services)
+        }
+        Err(_) => (crate::repo::find_init_root(&app.dir)?, Vec::new()),
+    };
+    let catalog = Catalog::load(Some(&root))?;
     let mut read = |path: &str| std::fs::read_to_string(root.join(path)).ok();
-    let result = scan(
-        &project.root,
-        &catalog,
-        &project.record.services(),
-        &mut read,
-    );
+    let result = scan(&root, &catalog, &recorded, &mut read);
     if json_out {
         println!(
             "{}",
@@ -565,9 +567,12 @@ fn toml_line(text: &str, name: &str) -> usize {
 
 /// `(index, line, route)` for each line that declares a route whose path mentions webhooks.
 fn webhook_routes(text: &str) -> Vec<(usize, &str, String)> {
+    // Route declarations of Django (`path(`), Rails (`post "/x"`), Express-style routers
+    // (`.post(`, `.all(`, `.use(`) and axum (`.route(`). Webhooks arrive as POST, so plain
+    // GET routes are not looked at.
     const CALLS: &[&str] = &[
         "path(", "re_path(", "url(", "route(", ".post(", ".all(", ".use(", "post ", "post(",
-        "match ", "mount ", "get(", ".get(", "router.", "app.",
+        "match ", "mount ",
     ];
     let mut out = Vec::new();
     for (index, line) in text.lines().enumerate() {
@@ -579,12 +584,10 @@ fn webhook_routes(text: &str) -> Vec<(usize, &str, String)> {
         if trimmed.starts_with('#') || trimmed.starts_with("//") || trimmed.starts_with("import ") {
             continue;
         }
-        let Some(route) = line
-            .split(['"', '\''])
-            .skip(1)
-            .step_by(2)
-            .find(|s| s.to_ascii_lowercase().contains("webhook") && !s.contains(' '))
-        else {
+        let Some(route) = line.split(['"', '\'']).skip(1).step_by(2).find(|s| {
+            // A URL path: has a `/`, no spaces, and no file extension (not a module path).
+            s.to_ascii_lowercase().contains("webhook") && s.contains('/') && !s.contains([' ', '.'])
+        }) else {
             continue;
         };
         out.push((index, line, route.to_string()));

@@ -107,8 +107,16 @@ pub fn remove(original: &str, rendered: &str, kept: &[String]) -> String {
         let Some(first) = first else {
             return Ok(body.to_string());
         };
+        // The blank line upsert put between the file and the block: above it, or (when the
+        // block opened the file) the one that later blocks put below it.
         if first > 0 && lines[first - 1].trim().is_empty() {
             drop[first - 1] = true;
+        } else if first == 0 {
+            if let Some(next) = (0..lines.len()).find(|i| !drop[*i]) {
+                if lines[next].trim().is_empty() {
+                    drop[next] = true;
+                }
+            }
         }
         Ok(lines
             .iter()
@@ -190,6 +198,11 @@ mod tests {
         assert_eq!(
             remove(&kept, BLOCK, &["STRIPE_API_KEY".to_string()]),
             "STRIPE_API_KEY=mine\n"
+        );
+        let first = upsert(&upsert("", BLOCK), "# Acme\nACME_KEY=\n");
+        assert_eq!(
+            remove(&first, BLOCK, &[]),
+            upsert("", "# Acme\nACME_KEY=\n")
         );
         let twice = upsert(&upsert("A=1\n", BLOCK), "# Acme\nACME_KEY=\n");
         assert_eq!(
