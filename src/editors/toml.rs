@@ -211,7 +211,7 @@ fn is_sorted(table: &Table) -> bool {
         .filter(|(_, item)| !item.is_table())
         .map(|(k, _)| k)
         .collect();
-    keys.len() > 1 && keys.windows(2).all(|w| w[0] <= w[1])
+    !keys.is_empty() && keys.windows(2).all(|w| w[0] <= w[1])
 }
 
 fn wrong_type(path: &str, wanted: &str, found: &Item) -> EditError {
@@ -281,6 +281,12 @@ mod tests {
             out,
             "[dependencies]\naxum = \"0.8\"\nhmac = \"0.12\"\ntokio = \"1\"\nzstd = \"1\"\n"
         );
+    }
+
+    #[test]
+    fn a_single_key_counts_as_sorted() {
+        let out = merge("[dev]\ntower = \"0.5\"\n", "[dev]\ntokio = \"1\"\n").unwrap();
+        assert_eq!(out, "[dev]\ntokio = \"1\"\ntower = \"0.5\"\n");
     }
 
     #[test]
