@@ -33,7 +33,8 @@ pub enum NameError {
     #[error("`{name}` contains `{ch}`, which cannot be part of an identifier; use letters, digits, spaces, `-` or `_`{hint}")]
     BadChar {
         name: String,
-        ch: char,
+        /// The first offending character, control characters escaped.
+        ch: String,
         hint: String,
     },
     #[error("`{0}` must start with a letter; try `{1}`")]
@@ -64,14 +65,14 @@ impl ServiceName {
             .chars()
             .find(|c| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | ' ' | '.')))
         {
-            let ascii: String = trimmed.chars().filter(|c| c.is_ascii()).collect();
+            let ascii: String = trimmed.chars().map(fold_ascii).collect();
             let hint = match ascii_suggestion(&ascii) {
                 Some(s) => format!(" (e.g. `{s}`)"),
                 None => String::new(),
             };
             return Err(NameError::BadChar {
-                name: trimmed.to_string(),
-                ch,
+                name: shown(trimmed),
+                ch: shown(&ch.to_string()),
                 hint,
             });
         }
@@ -122,6 +123,78 @@ impl ServiceName {
             .find(|ident| words.contains(&ident.as_str()))
             .cloned()
     }
+}
+
+/// `text` with control characters escaped, for messages.
+fn shown(text: &str) -> String {
+    text.chars()
+        .map(|c| {
+            if c.is_control() {
+                c.escape_default().to_string()
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// The ASCII letters a Latin letter with diacritics is usually written as (`é` → `e`,
+/// `ß` → `ss`); other non-ASCII characters become a space.
+fn fold_ascii(c: char) -> String {
+    if c.is_ascii() {
+        return c.to_string();
+    }
+    const FOLDS: &[(&str, &str)] = &[
+        ("àáâãäåāăą", "a"),
+        ("ÀÁÂÃÄÅĀĂĄ", "A"),
+        ("çćĉċč", "c"),
+        ("ÇĆĈĊČ", "C"),
+        ("ďđð", "d"),
+        ("ĎĐÐ", "D"),
+        ("èéêëēĕėęě", "e"),
+        ("ÈÉÊËĒĔĖĘĚ", "E"),
+        ("ĝğġģ", "g"),
+        ("ĜĞĠĢ", "G"),
+        ("ĥħ", "h"),
+        ("ĤĦ", "H"),
+        ("ìíîïĩīĭįı", "i"),
+        ("ÌÍÎÏĨĪĬĮİ", "I"),
+        ("ĵ", "j"),
+        ("Ĵ", "J"),
+        ("ķ", "k"),
+        ("Ķ", "K"),
+        ("ĺļľŀł", "l"),
+        ("ĹĻĽĿŁ", "L"),
+        ("ñńņň", "n"),
+        ("ÑŃŅŇ", "N"),
+        ("òóôõöøōŏő", "o"),
+        ("ÒÓÔÕÖØŌŎŐ", "O"),
+        ("ŕŗř", "r"),
+        ("ŔŖŘ", "R"),
+        ("śŝşš", "s"),
+        ("ŚŜŞŠ", "S"),
+        ("ţťŧ", "t"),
+        ("ŢŤŦ", "T"),
+        ("ùúûüũūŭůűų", "u"),
+        ("ÙÚÛÜŨŪŬŮŰŲ", "U"),
+        ("ŵ", "w"),
+        ("Ŵ", "W"),
+        ("ýÿŷ", "y"),
+        ("ÝŸŶ", "Y"),
+        ("źżž", "z"),
+        ("ŹŻŽ", "Z"),
+        ("æ", "ae"),
+        ("Æ", "Ae"),
+        ("œ", "oe"),
+        ("Œ", "Oe"),
+        ("ß", "ss"),
+        ("þ", "th"),
+        ("Þ", "Th"),
+    ];
+    FOLDS
+        .iter()
+        .find(|(from, _)| from.contains(c))
+        .map_or_else(|| " ".to_string(), |(_, to)| to.to_string())
 }
 
 fn ascii_suggestion(ascii: &str) -> Option<String> {
@@ -321,7 +394,14 @@ mod tests {
             matches!(ServiceName::parse("3scale", "python"), Err(NameError::LeadingDigit(_, s)) if s == "service-3scale")
         );
         let err = ServiceName::parse("café", "python").unwrap_err();
-        assert!(err.to_string().contains("`caf`"), "{err}");
+        assert!(err.to_string().contains("(e.g. `cafe`)"), "{err}");
+        let err = ServiceName::parse("Straße Pay", "python").unwrap_err();
+        assert!(err.to_string().contains("(e.g. `strasse-pay`)"), "{err}");
+        let err = ServiceName::parse("a\u{1b}b", "python").unwrap_err();
+        assert!(
+            err.to_string().contains("`a\\u{1b}b` contains `\\u{1b}`"),
+            "{err}"
+        );
         assert!(matches!(
             ServiceName::parse(&"a".repeat(41), "python"),
             Err(NameError::TooLong { .. })

@@ -160,6 +160,9 @@ pub fn read_text(root: &Path, path: &str) -> Result<Option<String>> {
         }
         Ok(_) => {}
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::NotADirectory => {
+            return Err(file_in_the_way(root, path).unwrap_or_else(|| Error::io(path, e)))
+        }
         Err(e) => return Err(Error::io(path, e)),
     }
     match std::fs::metadata(&full) {
@@ -194,6 +197,25 @@ pub fn read_text(root: &Path, path: &str) -> Result<Option<String>> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(Error::io(path, e)),
     }
+}
+
+/// The error for a file standing where `path` needs a folder, if there is one.
+fn file_in_the_way(root: &Path, path: &str) -> Option<Error> {
+    let mut prefix = PathBuf::new();
+    let parts: Vec<&str> = path.split('/').collect();
+    for part in &parts[..parts.len().saturating_sub(1)] {
+        prefix.push(part);
+        if root.join(&prefix).is_file() {
+            return Some(Error::Invalid {
+                path: path.into(),
+                message: format!(
+                    "`{}` is a file, but a folder is needed there; move it away",
+                    prefix.display()
+                ),
+            });
+        }
+    }
+    None
 }
 
 /// `sha256:<hex>` of `content`.

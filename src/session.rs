@@ -60,7 +60,9 @@ pub fn open(dir: &Path, access: Access, reporter: &Reporter) -> Result<Session> 
             Err(e @ Error::Busy { .. }) => return Err(e),
             // A read-only checkout: reading and dry runs still work, and a write fails in
             // apply's checks, naming the file or folder, before anything is written.
-            Err(_) if !pending => None,
+            Err(Error::Invalid { ref path, .. }) if path == Path::new(LOCK_FILE) && !pending => {
+                None
+            }
             Err(e) => return Err(e),
         },
     };
