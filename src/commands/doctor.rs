@@ -3,7 +3,7 @@
 //! file, factory registration, settings entries, webhook routes. Exits 1 when something is
 //! missing; meant for CI.
 
-use crate::commands::lifecycle::{check, read_disk, Finding, Level, Project};
+use crate::commands::lifecycle::{check, print_line, read_disk, Finding, Level, Project};
 use crate::commands::App;
 use crate::error::{Error, Result};
 
@@ -25,7 +25,7 @@ pub fn run(app: &App) -> Result<()> {
     let project = Project::load(app)?;
     let (count, findings) = findings(&project)?;
     for finding in &findings {
-        println!("{}", finding.describe());
+        print_line(&finding.describe());
     }
     let missing: Vec<&Finding> = findings
         .iter()

@@ -513,6 +513,13 @@ pub fn status_line(findings: &[Finding]) -> String {
     parts.join("; ")
 }
 
+/// Prints `text` and a newline on stdout; a closed pipe (`integrate list | head`) is not
+/// an error.
+pub fn print_line(text: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
+}
+
 /// Reads a file of the repo as text; `None` when absent or not UTF-8.
 pub fn read_disk(root: &Path) -> impl FnMut(&str) -> Option<String> + '_ {
     move |path| std::fs::read_to_string(root.join(path)).ok()

@@ -4,7 +4,7 @@
 use serde_json::json;
 
 use crate::commands::doctor;
-use crate::commands::lifecycle::{by_service, status_line, Project};
+use crate::commands::lifecycle::{by_service, print_line, status_line, Project};
 use crate::commands::App;
 use crate::error::Result;
 
@@ -32,10 +32,7 @@ pub fn run(app: &App, json_out: bool) -> Result<()> {
         })
         .collect();
     if json_out {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json!(rows)).unwrap_or_default()
-        );
+        print_line(&serde_json::to_string_pretty(&json!(rows)).unwrap_or_default());
         return Ok(());
     }
     if rows.is_empty() {
@@ -88,7 +85,7 @@ pub fn run(app: &App, json_out: bool) -> Result<()> {
                 out.push_str(&format!("{cell:<width$}  ", width = widths[c]));
             }
         }
-        println!("{}", out.trim_end());
+        print_line(out.trim_end());
     };
     line(headers.iter().map(|h| h.to_string()).collect());
     for row in table {

@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::catalog::{Catalog, Packages};
-use crate::commands::lifecycle::Project;
+use crate::commands::lifecycle::{print_line, Project};
 use crate::commands::App;
 use crate::error::Result;
 
@@ -178,10 +178,7 @@ pub fn run(app: &App, json_out: bool) -> Result<()> {
     let mut read = |path: &str| std::fs::read_to_string(root.join(path)).ok();
     let result = scan(&root, &catalog, &recorded, &mut read);
     if json_out {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json!(result)).unwrap_or_default()
-        );
+        print_line(&serde_json::to_string_pretty(&json!(result)).unwrap_or_default());
         return Ok(());
     }
     if result.found.is_empty() && result.other_webhooks.is_empty() {
@@ -190,18 +187,18 @@ pub fn run(app: &App, json_out: bool) -> Result<()> {
         return Ok(());
     }
     for found in &result.found {
-        println!(
+        print_line(&format!(
             "{} ({}, {})",
             found.service, found.display_name, found.category
-        );
+        ));
         for evidence in &found.evidence {
-            println!("  {}", evidence.describe());
+            print_line(&format!("  {}", evidence.describe()));
         }
     }
     if !result.other_webhooks.is_empty() {
-        println!("webhook routes of unknown services");
+        print_line("webhook routes of unknown services");
         for evidence in &result.other_webhooks {
-            println!("  {}", evidence.describe());
+            print_line(&format!("  {}", evidence.describe()));
         }
     }
     app.reporter.note(&format!(
