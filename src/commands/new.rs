@@ -207,7 +207,12 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
             .into_iter()
             .filter(|(role, _)| *role != "base_url")
             .map(|(_, name)| name)
-            .collect();
+            .fold(Vec::new(), |mut names, name| {
+                if !names.contains(&name) {
+                    names.push(name);
+                }
+                names
+            });
         let next = if names.is_empty() {
             String::new()
         } else {
