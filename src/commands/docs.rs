@@ -254,7 +254,7 @@ fn auth_text(integration: &Integration) -> String {
     }
 }
 
-fn recorded_item(out: &mut String, integration: &Integration) {
+fn recorded_item(out: &mut String, integration: &Integration, scan: &Scan) {
     let inputs = &integration.inputs;
     let files: Vec<&String> = integration.written.files.keys().collect();
     let client = files
@@ -270,10 +270,20 @@ fn recorded_item(out: &mut String, integration: &Integration) {
         integration.name,
         purpose(&inputs.category)
     ));
-    if let Some(client) = client {
-        out.push_str(&format!(
-            "  - SDK/Client: generated client `{client}` (integrate)\n"
-        ));
+    let sdks: Vec<String> = scan
+        .recorded
+        .iter()
+        .filter(|f| f.service == integration.name)
+        .flat_map(|f| f.of("package"))
+        .map(|e| format!("official SDK `{}` ({}:{})", e.detail, e.path, e.line))
+        .collect();
+    let mut clients: Vec<String> = client
+        .map(|c| format!("generated client `{c}` (integrate)"))
+        .into_iter()
+        .collect();
+    clients.extend(sdks);
+    if !clients.is_empty() {
+        out.push_str(&format!("  - SDK/Client: {}\n", clients.join("; ")));
     }
     out.push_str(&format!("  - Auth: {}\n", auth_text(integration)));
     let base_env = inputs
@@ -346,7 +356,7 @@ fn section(
         any = true;
         out.push_str(&format!("**{}:**\n", category_title(category)));
         for integration in ours {
-            recorded_item(out, integration);
+            recorded_item(out, integration, scan);
         }
         for found in found {
             found_item(out, found);

@@ -117,6 +117,9 @@ pub struct Scan {
     pub found: Vec<Found>,
     /// Webhook routes that name no known service.
     pub other_webhooks: Vec<Evidence>,
+    /// What was seen of the services recorded in integrate.toml (e.g. their official SDK
+    /// next to the generated client).
+    pub recorded: Vec<Found>,
 }
 
 struct Known {
@@ -310,28 +313,32 @@ pub fn scan(
         }
     }
     let recorded_ids: Vec<String> = recorded.iter().map(|r| normalize(r)).collect();
-    let found = hits
-        .into_iter()
-        .filter(|(id, _)| !recorded_ids.contains(&normalize(id)))
-        .filter(|(_, evidence)| {
+    let mut found = Vec::new();
+    let mut seen_recorded = Vec::new();
+    for (id, evidence) in hits {
+        let Some(service) = known.iter().find(|k| k.id == id) else {
+            continue;
+        };
+        let item = Found {
+            service: id.clone(),
+            display_name: service.display_name.clone(),
+            category: service.category.clone(),
+            evidence,
+        };
+        if recorded_ids.contains(&normalize(&id)) {
+            seen_recorded.push(item);
+        } else if item.evidence.iter().any(|e| e.kind != "env")
+            || item.evidence.iter().filter(|e| e.kind == "env").count() >= 2
+        {
             // An env var prefix alone (e.g. one `GITHUB_TOKEN` for CI) is weak evidence; a
             // package, a route, or two variables make a finding.
-            evidence.iter().any(|e| e.kind != "env")
-                || evidence.iter().filter(|e| e.kind == "env").count() >= 2
-        })
-        .filter_map(|(id, evidence)| {
-            let service = known.iter().find(|k| k.id == id)?;
-            Some(Found {
-                service: id,
-                display_name: service.display_name.clone(),
-                category: service.category.clone(),
-                evidence,
-            })
-        })
-        .collect();
+            found.push(item);
+        }
+    }
     Scan {
         found,
         other_webhooks,
+        recorded: seen_recorded,
     }
 }
 
