@@ -137,7 +137,8 @@ pub fn plan_edit(
     Ok(Some(path))
 }
 
-fn template_stem(template: &str) -> String {
+/// The fence id of a block edit without an explicit `id`: its template's file stem.
+pub fn template_stem(template: &str) -> String {
     let name = template.rsplit('/').next().unwrap_or(template);
     name.split('.').next().unwrap_or(name).to_string()
 }

@@ -122,6 +122,10 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
     let renderer = Renderer::new(&kit, needed)?;
     let mut draft = Draft::new(&root);
     let mut written = Written::default();
+    let previous_files = record
+        .written(&inputs.service.name)
+        .map(|w| w.files)
+        .unwrap_or_default();
     for spec in kit
         .manifest
         .file
@@ -135,7 +139,16 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
         )?;
         let content = renderer.render(&spec.template, &context)?;
         written.files.insert(path.clone(), hash(&content));
-        draft.generate(&path, content)?;
+        let pristine = match (previous_files.get(&path), draft.read(&path)?) {
+            (Some(recorded), Some(on_disk)) => hash(&on_disk) == *recorded,
+            _ => false,
+        };
+        if pristine {
+            // Still exactly as an earlier `new` generated it: new answers may rewrite it.
+            draft.write(&path, content)?;
+        } else {
+            draft.generate(&path, content)?;
+        }
     }
     for spec in edits {
         // What the file held before this edit, so `remove` can undo exactly what it adds.
@@ -175,6 +188,15 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
             }
         }
     }
+    drop_switched_off(
+        app,
+        &mut draft,
+        &renderer,
+        &kit,
+        &context,
+        &record,
+        &inputs.service.name,
+    )?;
     if let Some(previous) = record.written(&inputs.service.name) {
         // A second `new` of a recorded service: what was there before the first one is what
         // `remove` must keep; the files the first one created stay created.
@@ -220,6 +242,81 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
         };
         app.reporter
             .note(&format!("{} added{next}", inputs.display_name));
+    }
+    Ok(())
+}
+
+/// Undoes the parts of an earlier `new` that the current answers no longer ask for (e.g.
+/// webhooks switched off): generated files still as generated are deleted (hand-edited ones
+/// are kept, with a warning) and fenced blocks are taken out.
+fn drop_switched_off(
+    app: &App,
+    draft: &mut Draft,
+    renderer: &Renderer,
+    kit: &Kit,
+    context: &Value,
+    record: &Record,
+    service: &str,
+) -> Result<()> {
+    let Some(previous) = record.written(service) else {
+        return Ok(());
+    };
+    for spec in kit
+        .manifest
+        .file
+        .iter()
+        .filter(|s| !holds(s.when.as_deref(), context))
+    {
+        let path = repo::check_relative(
+            &renderer.render_inline(&spec.path, context, "file path")?,
+            &spec.template,
+        )?;
+        let Some(recorded) = previous.files.get(&path) else {
+            continue;
+        };
+        match draft.read(&path)? {
+            Some(content) if hash(&content) == *recorded => draft.delete(&path)?,
+            Some(_) => app.reporter.warn(&format!(
+                "kept {path}: no longer generated for {service}, but edited by hand; delete it yourself if it is unused"
+            )),
+            None => {}
+        }
+    }
+    for spec in kit
+        .manifest
+        .edit
+        .iter()
+        .filter(|s| !holds(s.when.as_deref(), context))
+    {
+        if spec.kind != EditKind::Block {
+            continue;
+        }
+        let path = repo::check_relative(
+            &renderer.render_inline(&spec.path, context, "edit path")?,
+            &spec.template,
+        )?;
+        let Some(current) = draft.read(&path)? else {
+            continue;
+        };
+        let id = spec
+            .id
+            .clone()
+            .unwrap_or_else(|| crate::commands::template_stem(&spec.template));
+        let key = format!("{service} {id}");
+        let comment = spec.comment.as_deref().unwrap_or(&kit.manifest.comment);
+        let block = crate::editors::block::Block {
+            key: &key,
+            comment,
+            body: "",
+            marker: None,
+            marker_missing: Default::default(),
+        };
+        let updated =
+            crate::editors::block::remove(&current, &block).map_err(|source| Error::Edit {
+                path: path.clone().into(),
+                source,
+            })?;
+        draft.write(&path, updated)?;
     }
     Ok(())
 }
