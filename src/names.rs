@@ -59,7 +59,7 @@ impl ServiceName {
             return Err(NameError::Empty);
         }
         if trimmed.contains(['/', '\\']) || trimmed.contains("..") {
-            return Err(NameError::Path(trimmed.to_string()));
+            return Err(NameError::Path(shown(trimmed)));
         }
         if let Some(ch) = trimmed
             .chars()

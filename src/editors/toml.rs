@@ -15,8 +15,10 @@ pub fn merge(original: &str, fragment: &str) -> Result<String, EditError> {
     })?;
     edit_preserving(original, |body| {
         let mut doc: DocumentMut = body.parse().map_err(|e| syntax_error(body, &e))?;
-        let mut next = max_position(doc.as_table()) + 1;
+        let first_new = max_position(doc.as_table()) + 1;
+        let mut next = first_new;
         merge_table(doc.as_table_mut(), fragment.as_table(), "", &mut next)?;
+        keep_trailer_above_new_tables(&mut doc, first_new);
         Ok(doc.to_string())
     })
 }
@@ -29,7 +31,11 @@ pub fn unmerge(original: &str, fragment: &str) -> Result<String, EditError> {
     })?;
     edit_preserving(original, |body| {
         let mut doc: DocumentMut = body.parse().map_err(|e| syntax_error(body, &e))?;
-        unmerge_table(doc.as_table_mut(), fragment.as_table());
+        let mut orphans = Vec::new();
+        unmerge_table(doc.as_table_mut(), fragment.as_table(), &mut orphans);
+        for (position, comments) in orphans {
+            reattach(&mut doc, position, comments);
+        }
         Ok(doc.to_string())
     })
 }
@@ -100,6 +106,62 @@ fn merge_item(
         },
         _ => Ok(()),
     }
+}
+
+/// Comments and blank lines after the last key of a document are its trailer, which
+/// toml_edit writes after every table, so tables the merge added would land above them.
+/// Moves the trailer to the front of the first added table instead: the original bytes
+/// stay in front, in order.
+fn keep_trailer_above_new_tables(doc: &mut DocumentMut, first_new: isize) {
+    let trailer = doc.trailing().as_str().unwrap_or("").to_string();
+    if trailer.is_empty() {
+        return;
+    }
+    let Some(table) = first_header_from(doc.as_table_mut(), first_new) else {
+        return;
+    };
+    let mut prefix = trailer;
+    if !prefix.ends_with('\n') {
+        prefix.push('\n');
+    }
+    prefix.push_str(
+        table
+            .decor()
+            .prefix()
+            .and_then(|p| p.as_str())
+            .unwrap_or(""),
+    );
+    table.decor_mut().set_prefix(prefix);
+    doc.set_trailing("");
+}
+
+/// The table with a written header and the lowest position at or above `from`.
+fn first_header_from(table: &mut Table, from: isize) -> Option<&mut Table> {
+    fn lowest(table: &Table, from: isize) -> Option<isize> {
+        table
+            .iter()
+            .filter_map(|(_, item)| item.as_table())
+            .flat_map(|t| {
+                let own = t.position().filter(|p| *p >= from && !t.is_implicit());
+                own.into_iter().chain(lowest(t, from))
+            })
+            .min()
+    }
+    fn find(table: &mut Table, position: isize) -> Option<&mut Table> {
+        for (_, item) in table.iter_mut() {
+            if let Item::Table(child) = item {
+                if child.position() == Some(position) && !child.is_implicit() {
+                    return Some(child);
+                }
+                if let Some(found) = find(child, position) {
+                    return Some(found);
+                }
+            }
+        }
+        None
+    }
+    let position = lowest(table, from)?;
+    find(table, position)
 }
 
 fn max_position(table: &Table) -> isize {
@@ -179,15 +241,51 @@ fn member_name(value: &Value) -> String {
     }
 }
 
-fn unmerge_table(target: &mut Table, source: &Table) {
+/// Comment lines above a removed table header (such as a file's last comments, which
+/// `merge` put there) go above the next table header, or to the end of the document.
+fn reattach(doc: &mut DocumentMut, position: isize, comments: String) {
+    let mut text = comments
+        .trim_end_matches(['\n', '\r', ' ', '\t'])
+        .to_string();
+    text.push('\n');
+    match first_header_from(doc.as_table_mut(), position + 1) {
+        Some(table) => {
+            let prefix = table
+                .decor()
+                .prefix()
+                .and_then(|p| p.as_str())
+                .unwrap_or("");
+            let prefix = format!("{text}{prefix}");
+            table.decor_mut().set_prefix(prefix);
+        }
+        None => {
+            let trailing = doc.trailing().as_str().unwrap_or("").to_string();
+            doc.set_trailing(format!("{trailing}{text}"));
+        }
+    }
+}
+
+fn unmerge_table(target: &mut Table, source: &Table, orphans: &mut Vec<(isize, String)>) {
     for (key, item) in source.iter() {
         let Some(existing) = target.get_mut(key) else {
             continue;
         };
         let remove = match (existing, item) {
             (Item::Table(table), Item::Table(source_table)) => {
-                unmerge_table(table, source_table);
-                table.is_empty()
+                unmerge_table(table, source_table, orphans);
+                let empty = table.is_empty();
+                let prefix = table
+                    .decor()
+                    .prefix()
+                    .and_then(|p| p.as_str())
+                    .unwrap_or("");
+                if empty && prefix.contains('#') {
+                    orphans.push((
+                        table.position().unwrap_or(isize::MAX - 1),
+                        prefix.to_string(),
+                    ));
+                }
+                empty
             }
             (Item::Value(Value::Array(array)), Item::Value(Value::Array(source_array))) => {
                 let names: Vec<String> = source_array.iter().map(member_name).collect();
@@ -327,6 +425,21 @@ mod tests {
     fn a_key_of_the_wrong_type_is_an_error() {
         let err = merge("integrations = 3\n", "[integrations.stripe]\na = 1\n").unwrap_err();
         assert!(matches!(err, EditError::WrongType { .. }), "{err:?}");
+    }
+
+    #[test]
+    fn comments_at_the_end_stay_above_added_tables() {
+        let original = "[dependencies]\naxum = \"0.8\"\n# zlib = \"1\"";
+        let out = merge(original, "[integrations.acme]\na = 1\n").unwrap();
+        assert_eq!(
+            out,
+            "[dependencies]\naxum = \"0.8\"\n# zlib = \"1\"\n\n[integrations.acme]\na = 1\n"
+        );
+        assert_eq!(merge(&out, "[integrations.acme]\na = 1\n").unwrap(), out);
+        assert_eq!(
+            unmerge(&out, "[integrations.acme]\na = 1\n").unwrap(),
+            "[dependencies]\naxum = \"0.8\"\n# zlib = \"1\"\n"
+        );
     }
 
     #[test]

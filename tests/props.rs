@@ -1,0 +1,298 @@
+//! Property tests for the editors and service names: no panic on any input, applying an
+//! edit twice equals applying it once, and bytes outside the edit stay as they were.
+
+use integrate::editors::block::{self, Block, MarkerMissing};
+use integrate::editors::{env, toml as toml_editor};
+use integrate::names::{reserved_words, ServiceName, MAX_LEN};
+use proptest::prelude::*;
+
+/// Text built from pieces that matter to the editors: line endings of every kind, BOMs,
+/// `=`, comments, markers, fences, TOML punctuation, non-ASCII.
+fn text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("\n"),
+        Just("\r\n"),
+        Just("\r"),
+        Just("\u{feff}"),
+        Just("A=1"),
+        Just("ACME_API_KEY"),
+        Just("="),
+        Just("export "),
+        Just("# "),
+        Just(" "),
+        Just("\t"),
+        Just("x"),
+        Just("é"),
+        Just("integrate:routes"),
+        Just("# >>> integrate acme route"),
+        Just("# <<< integrate acme route"),
+        Just("["),
+        Just("]"),
+        Just("\""),
+        Just("key = 1"),
+        Just("[server]"),
+        Just("{"),
+        Just("}"),
+    ];
+    prop::collection::vec(piece, 0..24).prop_map(|p| p.concat())
+}
+
+/// Whole lines (each ending in LF or CRLF) without markers, fences or BOM.
+fn plain_lines() -> impl Strategy<Value = String> {
+    let line = prop_oneof![
+        Just("x = 1"),
+        Just(""),
+        Just("    route(\"/health\", health),"),
+        Just("\t# comment é"),
+        Just("]"),
+        Just("A=1\r"),
+    ];
+    prop::collection::vec((line, any::<bool>()), 0..8).prop_map(|lines| {
+        lines
+            .into_iter()
+            .map(|(l, crlf)| format!("{l}{}", if crlf { "\r\n" } else { "\n" }))
+            .collect()
+    })
+}
+
+/// An env fragment as a kit renders it: comment lines and `KEY=value` lines.
+fn env_fragment() -> impl Strategy<Value = String> {
+    let line = prop_oneof![
+        Just("# Acme".to_string()),
+        Just(String::new()),
+        "[A-Z][A-Z0-9_]{0,6}=[a-z:/.-]{0,8}".prop_map(|s| s),
+    ];
+    prop::collection::vec(line, 0..6).prop_map(|lines| {
+        let mut text = lines.join("\n");
+        text.push('\n');
+        text
+    })
+}
+
+/// A block body: code lines without fences of the block's own key.
+fn block_body() -> impl Strategy<Value = String> {
+    let line = prop_oneof![
+        Just("path(\"webhooks/acme\", views.acme),".to_string()),
+        Just(String::new()),
+        Just("    nested = 1".to_string()),
+        Just("# integrate:routes".to_string()),
+        Just("é = \"\\r\"".to_string()),
+        "[a-z(){}.,= ]{0,12}".prop_map(|s| s),
+    ];
+    prop::collection::vec(line, 1..5).prop_map(|lines| lines.join("\n") + "\n")
+}
+
+/// A TOML document built from valid lines, with LF or CRLF, optional BOM and optional
+/// final newline. Duplicate keys make some invalid; the editor must then refuse them.
+fn toml_doc() -> impl Strategy<Value = String> {
+    let line = prop_oneof![
+        Just("# settings kept by hand"),
+        Just(""),
+        Just("name = \"app\""),
+        Just("port = 8080   # the port"),
+        Just("[server]"),
+        Just("[dependencies]"),
+        Just("axum = \"0.8\""),
+        Just("zlib = \"1\""),
+        Just("list = [1, 2]"),
+        Just("dev = { a = 1 }"),
+        Just("[project]"),
+        Just("dependencies = [\n    \"django>=5.2\",  # web\n]"),
+        Just("[tool.x]"),
+        Just("flag = true"),
+    ];
+    (
+        prop::collection::vec(line, 0..10),
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(lines, crlf, bom, final_newline)| {
+            let eol = if crlf { "\r\n" } else { "\n" };
+            let mut text = lines.join("\n").replace('\n', eol);
+            if final_newline && !text.is_empty() {
+                text.push_str(eol);
+            }
+            if bom {
+                text.insert(0, '\u{feff}');
+            }
+            text
+        })
+}
+
+fn toml_fragment() -> impl Strategy<Value = String> {
+    (
+        "[a-z][a-z0-9_]{0,8}",
+        prop::sample::select(vec![
+            "",
+            "[dependencies]\nrequests = \"2\"\n",
+            "[project]\ndependencies = [\"requests>=2.31\"]\n",
+            "[server]\ntimeout = 30\n",
+        ]),
+    )
+        .prop_map(|(service, extra)| {
+            format!(
+                "[integrations.{service}]\nbase_url = \"https://api.example.com\"\ntimeout_secs = 30\n\n{extra}"
+            )
+        })
+}
+
+fn block<'a>(body: &'a str, marker: Option<&'a str>, end: bool) -> Block<'a> {
+    Block {
+        key: "acme route",
+        comment: "#",
+        body,
+        marker,
+        marker_missing: if end {
+            MarkerMissing::End
+        } else {
+            MarkerMissing::Error
+        },
+    }
+}
+
+/// `once` minus what the edit appended equals `original`, up to the line ending the edit
+/// gave a last line that had none.
+fn keeps_prefix(original: &str, once: &str) -> bool {
+    once.starts_with(original)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn env_never_panics(original in any::<String>(), rendered in any::<String>()) {
+        let _ = env::upsert(&original, &rendered);
+    }
+
+    #[test]
+    fn env_is_idempotent_and_keeps_every_byte(original in text(), rendered in env_fragment()) {
+        let once = env::upsert(&original, &rendered);
+        prop_assert_eq!(&env::upsert(&once, &rendered), &once);
+        prop_assert!(keeps_prefix(&original, &once), "{:?} -> {:?}", original, once);
+        let assigned: Vec<String> = once.trim_start_matches('\u{feff}').lines().filter_map(env::line_key).map(str::to_string).collect();
+        for key in env::keys(&rendered) {
+            prop_assert!(assigned.contains(&key), "{} missing from {:?}", key, once);
+        }
+    }
+
+    #[test]
+    fn block_never_panics(original in any::<String>(), body in any::<String>(), marker in any::<Option<String>>(), end in any::<bool>()) {
+        let b = block(&body, marker.as_deref(), end);
+        if let Ok(once) = block::upsert(&original, &b) {
+            let _ = block::upsert(&once, &b);
+            let _ = block::remove(&once, &b);
+        }
+        let _ = block::remove(&original, &b);
+    }
+
+    #[test]
+    fn block_is_idempotent_and_removable(original in text(), body in block_body(), use_marker in any::<bool>(), end in any::<bool>()) {
+        let marker = use_marker.then_some("integrate:routes");
+        let b = block(&body, marker, end);
+        if let Ok(once) = block::upsert(&original, &b) {
+            let twice = block::upsert(&once, &b);
+            prop_assert_eq!(twice.as_ref(), Ok(&once), "{:?}", original);
+            let removed = block::remove(&once, &b).unwrap();
+            if !original.contains(">>> integrate acme route") {
+                if original.is_empty() || original.ends_with('\n') || removed == original {
+                    prop_assert_eq!(&removed, &original);
+                } else {
+                    // A last line without a line ending got one, so the block could follow it.
+                    prop_assert!(removed.starts_with(&original), "{:?} -> {:?}", original, removed);
+                    prop_assert!(matches!(&removed[original.len()..], "\n" | "\r\n"), "{:?}", removed);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_block_at_a_marker_changes_nothing_else(before in plain_lines(), after in plain_lines(), body in block_body()) {
+        let original = format!("{before}    # integrate:routes\n{after}");
+        let b = block(&body, Some("integrate:routes"), false);
+        let once = block::upsert(&original, &b).unwrap();
+        prop_assert!(once.starts_with(&before));
+        let tail = format!("    # integrate:routes\n{after}");
+        prop_assert!(once.ends_with(&tail));
+        prop_assert_eq!(block::remove(&once, &b).unwrap(), original);
+    }
+
+    #[test]
+    fn toml_never_panics(original in any::<String>(), fragment in any::<String>()) {
+        let _ = toml_editor::merge(&original, &fragment);
+        let _ = toml_editor::unmerge(&original, &fragment);
+    }
+
+    #[test]
+    fn toml_never_panics_on_near_toml(original in text(), fragment in toml_fragment()) {
+        let _ = toml_editor::merge(&original, &fragment);
+        let _ = toml_editor::unmerge(&original, &fragment);
+    }
+
+    #[test]
+    fn toml_merge_is_idempotent(original in toml_doc(), fragment in toml_fragment()) {
+        if let Ok(once) = toml_editor::merge(&original, &fragment) {
+            prop_assert_eq!(toml_editor::merge(&once, &fragment), Ok(once.clone()));
+            let parsed: Result<toml_edit::DocumentMut, _> = once.trim_start_matches('\u{feff}').parse();
+            prop_assert!(parsed.is_ok(), "merge made invalid TOML: {:?}", once);
+        }
+    }
+
+    #[test]
+    fn toml_merge_keeps_the_original_bytes(original in toml_doc(), service in "[a-z][a-z0-9_]{0,8}") {
+        prop_assume!(!original.contains("integrations"));
+        let fragment = format!("[integrations.{service}]\nbase_url = \"https://x\"\n");
+        if let Ok(once) = toml_editor::merge(&original, &fragment) {
+            let eol = if original.contains("\r\n") { "\r\n" } else { "\n" };
+            prop_assert!(
+                once.starts_with(&original)
+                    || once.starts_with(&format!("{original}{eol}")),
+                "{:?} -> {:?}", original, once
+            );
+            let undone = toml_editor::unmerge(&once, &fragment).unwrap();
+            prop_assert_eq!(undone.trim_end(), original.trim_end());
+        }
+    }
+
+    #[test]
+    fn names_never_panic(raw in any::<String>(), language in prop::sample::select(vec!["python", "ruby", "typescript", "rust", "other"])) {
+        match ServiceName::parse(&raw, language) {
+            Ok(name) => {
+                let snake = &name.snake;
+                prop_assert!(snake.len() <= MAX_LEN);
+                prop_assert!(snake.starts_with(|c: char| c.is_ascii_lowercase()), "{}", snake);
+                prop_assert!(snake.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_'), "{}", snake);
+                prop_assert!(name.pascal.chars().all(|c| c.is_ascii_alphanumeric()));
+                prop_assert!(name.camel.chars().all(|c| c.is_ascii_alphanumeric()));
+                prop_assert_eq!(&name.shouty, &snake.to_ascii_uppercase());
+                prop_assert_eq!(&name.kebab, &name.name);
+                let words = reserved_words(language);
+                for ident in [&name.snake, &name.camel, &name.pascal] {
+                    prop_assert!(!words.contains(&ident.as_str()), "{} is reserved", ident);
+                }
+                // Normalising is idempotent: every derived spelling names the same service.
+                for spelling in [&name.name, &name.snake, &name.title] {
+                    let again = ServiceName::parse(spelling, language);
+                    prop_assert_eq!(again.as_ref(), Ok(&name), "{}", spelling);
+                }
+            }
+            Err(error) => {
+                let message = error.to_string();
+                prop_assert!(!message.is_empty());
+                prop_assert!(!message.chars().any(char::is_control), "{:?}", message);
+            }
+        }
+    }
+
+    #[test]
+    fn names_from_words_are_accepted_or_refused_with_a_reason(words in prop::collection::vec("[A-Za-z][a-z0-9]{0,6}", 1..4), sep in prop::sample::select(vec![" ", "-", "_", "."])) {
+        let raw = words.join(sep);
+        match ServiceName::parse(&raw, "python") {
+            Ok(name) => prop_assert_eq!(ServiceName::parse(&name.name, "python").unwrap(), name),
+            Err(error) => {
+                let message = error.to_string();
+                prop_assert!(message.contains("reserved word") || message.contains("too long") || message.contains("must start with a letter"), "{}", message);
+            }
+        }
+    }
+}
