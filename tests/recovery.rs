@@ -493,3 +493,59 @@ fn permission_bits_of_replaced_files_survive_rollback_and_success() {
     assert_eq!(mode(&routes), 0o754);
     assert_eq!(mode(&env), 0o600);
 }
+
+#[test]
+fn remove_is_transactional_too() {
+    let added = || {
+        let repo = mini_repo();
+        let out = integrate(repo.path()).args(ARGS).output().unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        repo
+    };
+    const REMOVE: &[&str] = &["remove", "stripe-connect"];
+    let clean = added();
+    let out = integrate(clean.path()).args(REMOVE).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let removed = snapshot(clean.path());
+    assert!(!removed.contains_key("src/stripe_connect"));
+    for n in 0..=CHANGES {
+        let repo = added();
+        let before = snapshot(repo.path());
+        let out = integrate(repo.path())
+            .args(REMOVE)
+            .env("INTEGRATE_FAULT", format!("fail-after:{n}"))
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert_eq!(snapshot(repo.path()), before, "remove fail-after:{n}");
+
+        let out = integrate(repo.path())
+            .args(REMOVE)
+            .env("INTEGRATE_FAULT", format!("kill-after:{n}"))
+            .output()
+            .unwrap();
+        assert!(killed(&out), "remove kill-after:{n}");
+        let next = integrate(repo.path()).args(["list"]).output().unwrap();
+        assert!(
+            stderr(&next).contains("finished its change"),
+            "{}",
+            stderr(&next)
+        );
+        assert_eq!(snapshot(repo.path()), removed, "remove kill-after:{n}");
+    }
+    let repo = added();
+    let before = snapshot(repo.path());
+    let out = integrate(repo.path())
+        .args(REMOVE)
+        .env("INTEGRATE_FAULT", "kill-staged:4")
+        .output()
+        .unwrap();
+    assert!(killed(&out));
+    let next = integrate(repo.path()).args(["doctor"]).output().unwrap();
+    assert!(
+        stderr(&next).contains("rolled it back"),
+        "{}",
+        stderr(&next)
+    );
+    assert_eq!(snapshot(repo.path()), before);
+}
