@@ -218,8 +218,8 @@ impl RenderedEdit<'_> {
     /// What the edit puts in place, in words (`factory registration`, `webhook route`, ...).
     pub fn label(&self) -> String {
         match self.spec.kind {
-            EditKind::Env => "env var".to_string(),
-            EditKind::Toml => "entry".to_string(),
+            EditKind::Env => "env vars".to_string(),
+            EditKind::Toml => "entries".to_string(),
             EditKind::Block => {
                 let id = self.id.as_str();
                 if ["registry", "provider", "register", "factory", "modules"]
@@ -262,6 +262,12 @@ pub struct Finding {
 impl Finding {
     pub fn describe(&self) -> String {
         match self.level {
+            Level::Missing if self.what.starts_with("file (") => format!(
+                "{}: file {} {} missing",
+                self.service,
+                self.path,
+                &self.what["file ".len()..]
+            ),
             Level::Missing => format!("{}: {} missing in {}", self.service, self.what, self.path),
             Level::Edited => format!(
                 "{}: {} {} edited by hand",
@@ -300,7 +306,7 @@ pub fn check(
         let Some(text) = read(&edit.path) else {
             out.push(finding(
                 Level::Missing,
-                format!("file of the {}", edit.label()),
+                format!("file (holding the {})", edit.label()),
                 &edit.path,
             ));
             continue;
