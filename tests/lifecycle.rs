@@ -106,23 +106,24 @@ fn new_then_remove_restores_the_tree_for_every_kit() {
 
 #[test]
 fn removing_one_of_several_equals_never_adding_it() {
-    for kit in KITS {
-        let only_twilio = initialised(kit);
-        ok(
-            only_twilio.path(),
-            &["new", "twilio", "--yes", "--webhooks"],
-        );
-        let expected = snapshot(only_twilio.path());
+    // twilio shares nothing with stripe; paddle shares the typescript kit's
+    // PAYMENTS_PROVIDER selection key (stripe's value, then paddle's).
+    for other in ["twilio", "paddle"] {
+        for kit in KITS {
+            let only_other = initialised(kit);
+            ok(only_other.path(), &["new", other, "--yes"]);
+            let expected = snapshot(only_other.path());
 
-        let both = initialised(kit);
-        ok(both.path(), &["new", "stripe", "--yes", "--webhooks"]);
-        ok(both.path(), &["new", "twilio", "--yes", "--webhooks"]);
-        ok(both.path(), &["remove", "stripe"]);
-        assert_same_tree(
-            both.path(),
-            &expected,
-            &format!("{kit}: stripe removed before twilio"),
-        );
+            let both = initialised(kit);
+            ok(both.path(), &["new", "stripe", "--yes", "--webhooks"]);
+            ok(both.path(), &["new", other, "--yes"]);
+            ok(both.path(), &["remove", "stripe"]);
+            assert_same_tree(
+                both.path(),
+                &expected,
+                &format!("{kit}: stripe removed before {other}"),
+            );
+        }
     }
 }
 
@@ -470,4 +471,30 @@ fn scan_leaves_out_recorded_integrations() {
             .any(|f| f["service"] == "stripe"),
         "{text}"
     );
+}
+
+#[test]
+fn every_catalog_service_comes_out_as_it_went_in() {
+    let catalog: serde_json::Value =
+        serde_json::from_str(&ok(&manifest_dir(), &["catalog", "--json"])).unwrap();
+    let ids: Vec<String> = catalog.as_object().unwrap().keys().cloned().collect();
+    assert!(ids.len() > 20, "{ids:?}");
+    for kit in KITS {
+        let temp = initialised(kit);
+        let dir = temp.path();
+        let before = snapshot(dir);
+        for id in &ids {
+            let output = run(dir, &["new", id, "--yes"]);
+            if !output.status.success() {
+                // Catalog entries whose webhook scheme integrate cannot verify need a flag.
+                ok(dir, &["new", id, "--yes", "--no-webhooks"]);
+            }
+        }
+        ok(dir, &["doctor"]);
+        // Removed in the order they were added: every later one inherits what it shares.
+        for id in &ids {
+            ok(dir, &["remove", id]);
+        }
+        assert_same_tree(dir, &before, &format!("{kit}: every catalog service"));
+    }
 }

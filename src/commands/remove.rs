@@ -43,13 +43,19 @@ pub fn run(app: &App, args: &RemoveArgs) -> Result<()> {
     // What this integration added that another recorded one also needs (a dependency both
     // use) stays and passes to the other one, as does a file it created that others edited:
     // the record then reads as if this integration had never been added.
+    let others: Vec<_> = project
+        .integrations(&project.record)?
+        .into_iter()
+        .filter(|o| o.name != name)
+        .collect();
     let mut updates: BTreeMap<String, Written> = BTreeMap::new();
-    let mut shared: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    // (path, item) → the integration that inherits it: the first recorded after this one
+    // whose edit of that file also adds it (it would have added it itself).
+    let mut heirs: BTreeMap<(String, String), String> = BTreeMap::new();
+    // Env edits of heirs to rewrite, per path, in record order.
+    let mut env_heirs: Vec<(String, String, Vec<String>)> = Vec::new();
     let mut created_heir: BTreeMap<String, String> = BTreeMap::new();
-    for other in project.integrations(&project.record)? {
-        if other.name == name {
-            continue;
-        }
+    for other in &others {
         let mut written = other.written.clone();
         let mut changed = false;
         for path in &integration.written.created {
@@ -61,27 +67,36 @@ pub fn run(app: &App, args: &RemoveArgs) -> Result<()> {
                 }
             }
         }
-        for other_edit in project.edits(&renderer, &other)? {
+        for other_edit in project.edits(&renderer, other)? {
             if !other.written.edited.contains(&other_edit.path) {
                 continue;
             }
             let needs = leaves(other_edit.spec.kind, &other_edit.body);
+            let mut inherits = false;
             for edit in edits.iter().filter(|e| e.path == other_edit.path) {
                 let ours_kept = integration.written.kept.get(&edit.path);
                 for item in leaves(edit.spec.kind, &edit.body) {
                     let added_by_us = !ours_kept.is_some_and(|k| k.contains(&item));
-                    if added_by_us && needs.contains(&item) {
-                        let list = shared.entry(edit.path.clone()).or_default();
-                        if !list.contains(&item) {
-                            list.push(item.clone());
-                        }
-                        if let Some(list) = written.kept.get_mut(&edit.path) {
-                            let before = list.len();
-                            list.retain(|k| *k != item);
-                            changed |= list.len() != before;
-                        }
+                    let key = (edit.path.clone(), item.clone());
+                    if !added_by_us || !needs.contains(&item) || heirs.contains_key(&key) {
+                        continue;
+                    }
+                    heirs.insert(key, other.name.clone());
+                    inherits = true;
+                    if let Some(list) = written.kept.get_mut(&edit.path) {
+                        let before = list.len();
+                        list.retain(|k| *k != item);
+                        changed |= list.len() != before;
                     }
                 }
+            }
+            if inherits && other_edit.spec.kind == EditKind::Env {
+                let kept = written
+                    .kept
+                    .get(&other_edit.path)
+                    .cloned()
+                    .unwrap_or_default();
+                env_heirs.push((other_edit.path.clone(), other_edit.body.clone(), kept));
             }
         }
         if changed {
@@ -102,16 +117,33 @@ pub fn run(app: &App, args: &RemoveArgs) -> Result<()> {
             .get(&edit.path)
             .cloned()
             .unwrap_or_default();
-        kept.extend(shared.get(&edit.path).cloned().unwrap_or_default());
         let edit_error = |source| Error::Edit {
             path: edit.path.clone().into(),
             source,
         };
         let updated = match edit.spec.kind {
-            EditKind::Env => env::remove(&current, &edit.body, &kept),
+            // Inherited env keys go, and come back in the heir's block with its value.
+            EditKind::Env => {
+                let mut text = env::remove(&current, &edit.body, &kept);
+                for (path, body, heir_kept) in &env_heirs {
+                    if *path == edit.path {
+                        text = env::rechunk(&text, body, heir_kept);
+                    }
+                }
+                text
+            }
             EditKind::Block => block::remove(&current, &edit.block()).map_err(edit_error)?,
-            EditKind::Toml => toml_editor::unmerge(&current, &toml_without(&edit.body, &kept))
-                .map_err(edit_error)?,
+            // Inherited TOML entries stay as they are.
+            EditKind::Toml => {
+                kept.extend(
+                    heirs
+                        .keys()
+                        .filter(|(path, _)| *path == edit.path)
+                        .map(|(_, item)| item.clone()),
+                );
+                toml_editor::unmerge(&current, &toml_without(&edit.body, &kept))
+                    .map_err(edit_error)?
+            }
         };
         if integration.written.created.contains(&edit.path) && updated.trim().is_empty() {
             draft.delete(&edit.path)?;

@@ -25,22 +25,8 @@ pub fn line_key(line: &str) -> Option<&str> {
 pub fn upsert(original: &str, rendered: &str) -> String {
     let result: Result<String, std::convert::Infallible> = edit_preserving(original, |body| {
         let existing: Vec<&str> = body.lines().filter_map(line_key).collect();
-        let mut added = Vec::new();
-        let mut pending_comments = Vec::new();
-        let mut any_key = false;
-        for line in rendered.lines() {
-            match line_key(line) {
-                Some(key) if existing.contains(&key) || added_keys(&added).contains(&key) => {}
-                Some(_) => {
-                    any_key = true;
-                    added.append(&mut pending_comments);
-                    added.push(line);
-                }
-                None if line.trim().is_empty() && !any_key => {}
-                None => pending_comments.push(line),
-            }
-        }
-        if !any_key {
+        let added = selection(&existing, rendered);
+        if added.is_empty() {
             return Ok(body.to_string());
         }
         let mut text = String::new();
@@ -59,6 +45,30 @@ pub fn upsert(original: &str, rendered: &str) -> String {
     }
 }
 
+/// The lines of `rendered` that [`upsert`] adds to a file assigning `existing`: each key not
+/// assigned yet, with the comment lines since the previous added key. Empty when no key is new.
+fn selection<'a>(existing: &[&str], rendered: &'a str) -> Vec<&'a str> {
+    let mut added = Vec::new();
+    let mut pending_comments = Vec::new();
+    let mut any_key = false;
+    for line in rendered.lines() {
+        match line_key(line) {
+            Some(key) if existing.contains(&key) || added_keys(&added).contains(&key) => {}
+            Some(_) => {
+                any_key = true;
+                added.append(&mut pending_comments);
+                added.push(line);
+            }
+            None if line.trim().is_empty() && !any_key => {}
+            None => pending_comments.push(line),
+        }
+    }
+    if !any_key {
+        added.clear();
+    }
+    added
+}
+
 fn added_keys<'a>(lines: &[&'a str]) -> Vec<&'a str> {
     lines.iter().filter_map(|l| line_key(l)).collect()
 }
@@ -72,38 +82,46 @@ pub fn keys(rendered: &str) -> Vec<String> {
         .collect()
 }
 
+/// Marks the lines of `lines` that [`upsert`] of `rendered` wrote: the keys of `rendered`
+/// except `kept`, with the comment lines of `rendered` just above them. Returns the marks
+/// and the first marked line.
+fn mark(lines: &[&str], rendered: &str, kept: &[String]) -> (Vec<bool>, Option<usize>) {
+    let ours: Vec<&str> = rendered
+        .lines()
+        .filter_map(line_key)
+        .filter(|k| !kept.iter().any(|kept| kept == k))
+        .collect();
+    let comments: Vec<&str> = rendered
+        .lines()
+        .filter(|l| line_key(l).is_none() && !l.trim().is_empty())
+        .collect();
+    let mut marked = vec![false; lines.len()];
+    let mut first: Option<usize> = None;
+    for (index, line) in lines.iter().enumerate() {
+        if !line_key(line).is_some_and(|k| ours.contains(&k)) {
+            continue;
+        }
+        marked[index] = true;
+        let mut top = index;
+        while top > 0
+            && !marked[top - 1]
+            && comments.contains(&lines[top - 1].trim_end_matches('\n'))
+        {
+            top -= 1;
+            marked[top] = true;
+        }
+        first = Some(first.map_or(top, |f: usize| f.min(top)));
+    }
+    (marked, first)
+}
+
 /// Undoes [`upsert`]: removes the lines of the keys `rendered` assigns, except those in
 /// `kept` (keys the file had before), together with the comment lines of `rendered` written
 /// just above them and the blank line `upsert` put before the first of them.
 pub fn remove(original: &str, rendered: &str, kept: &[String]) -> String {
     let result: Result<String, std::convert::Infallible> = edit_preserving(original, |body| {
-        let ours: Vec<&str> = rendered
-            .lines()
-            .filter_map(line_key)
-            .filter(|k| !kept.iter().any(|kept| kept == k))
-            .collect();
-        let comments: Vec<&str> = rendered
-            .lines()
-            .filter(|l| line_key(l).is_none() && !l.trim().is_empty())
-            .collect();
         let lines: Vec<&str> = body.split_inclusive('\n').collect();
-        let mut drop = vec![false; lines.len()];
-        let mut first: Option<usize> = None;
-        for (index, line) in lines.iter().enumerate() {
-            if !line_key(line).is_some_and(|k| ours.contains(&k)) {
-                continue;
-            }
-            drop[index] = true;
-            let mut top = index;
-            while top > 0
-                && !drop[top - 1]
-                && comments.contains(&lines[top - 1].trim_end_matches('\n'))
-            {
-                top -= 1;
-                drop[top] = true;
-            }
-            first = Some(first.map_or(top, |f: usize| f.min(top)));
-        }
+        let (mut drop, first) = mark(&lines, rendered, kept);
         let Some(first) = first else {
             return Ok(body.to_string());
         };
@@ -126,6 +144,43 @@ pub fn remove(original: &str, rendered: &str, kept: &[String]) -> String {
             .collect())
     });
     match result {
+        Ok(text) => text,
+        Err(never) => match never {},
+    }
+}
+
+/// Rewrites, in place, the lines [`upsert`] of `rendered` wrote (keys except `kept`, with
+/// their comments) as `upsert` would write them now. For `remove`: a key that another
+/// integration's block held, and that this one's render also assigns, passes to this block
+/// with this render's value, as if the other had never been added. Without such lines,
+/// this is [`upsert`].
+pub fn rechunk(original: &str, rendered: &str, kept: &[String]) -> String {
+    let result: Result<String, std::convert::Infallible> = edit_preserving(original, |body| {
+        let lines: Vec<&str> = body.split_inclusive('\n').collect();
+        let (marked, first) = mark(&lines, rendered, kept);
+        let Some(first) = first else {
+            return Ok(body.to_string());
+        };
+        let existing: Vec<&str> = lines
+            .iter()
+            .zip(&marked)
+            .filter(|(_, m)| !**m)
+            .filter_map(|(l, _)| line_key(l))
+            .collect();
+        let mut out: String = lines[..first].concat();
+        for line in selection(&existing, rendered) {
+            out.push_str(line);
+            out.push('\n');
+        }
+        for (line, m) in lines.iter().zip(&marked).skip(first) {
+            if !m {
+                out.push_str(line);
+            }
+        }
+        Ok(out)
+    });
+    match result {
+        Ok(text) if text == original => upsert(original, rendered),
         Ok(text) => text,
         Err(never) => match never {},
     }
@@ -199,6 +254,12 @@ mod tests {
             remove(&kept, BLOCK, &["STRIPE_API_KEY".to_string()]),
             "STRIPE_API_KEY=mine\n"
         );
+        // A key two blocks share passes to the one that stays, with its value.
+        let a = "# A\nKIND=a\nA_KEY=\n";
+        let b = "# B\nKIND=b\nB_KEY=\n";
+        let both = upsert(&upsert("X=1\n", a), b);
+        let left = rechunk(&remove(&both, a, &[]), b, &[]);
+        assert_eq!(left, upsert("X=1\n", b));
         let first = upsert(&upsert("", BLOCK), "# Acme\nACME_KEY=\n");
         assert_eq!(
             remove(&first, BLOCK, &[]),
