@@ -102,6 +102,8 @@ struct Target {
     real: String,
     existed: bool,
     permissions: Option<std::fs::Permissions>,
+    /// Owner and group of the file replaced (Unix), kept where the process may set them.
+    owner: Option<(u32, u32)>,
 }
 
 fn run(
@@ -165,6 +167,17 @@ fn stage(staged: &Path, bytes: &str, target: &Target) -> std::io::Result<()> {
         .create_new(true)
         .open(staged)?;
     file.write_all(bytes.as_bytes())?;
+    #[cfg(unix)]
+    if let Some((uid, gid)) = target.owner {
+        use std::os::unix::fs::MetadataExt;
+        let meta = file.metadata()?;
+        if (meta.uid(), meta.gid()) != (uid, gid) {
+            // Works for root, or for a group the user is in; else the file is the user's,
+            // as any editor would leave it.
+            let _ = std::os::unix::fs::fchown(&file, Some(uid), Some(gid))
+                .or_else(|_| std::os::unix::fs::fchown(&file, None, Some(gid)));
+        }
+    }
     if let Some(permissions) = &target.permissions {
         file.set_permissions(permissions.clone())?;
     }
@@ -312,22 +325,30 @@ fn check(root: &Path, plan: &Plan) -> Result<Vec<Target>> {
                 ),
             });
         }
-        let permissions = if existed {
-            Some(
-                std::fs::metadata(root.join(&real))
-                    .map_err(|e| Error::io(path, e))?
-                    .permissions(),
-            )
+        let meta = if existed {
+            Some(std::fs::metadata(root.join(&real)).map_err(|e| Error::io(path, e))?)
         } else {
             None
         };
         targets.push(Target {
             real,
             existed,
-            permissions,
+            permissions: meta.as_ref().map(std::fs::Metadata::permissions),
+            owner: meta.as_ref().and_then(owner),
         });
     }
     Ok(targets)
+}
+
+#[cfg(unix)]
+fn owner(meta: &std::fs::Metadata) -> Option<(u32, u32)> {
+    use std::os::unix::fs::MetadataExt;
+    Some((meta.uid(), meta.gid()))
+}
+
+#[cfg(not(unix))]
+fn owner(_meta: &std::fs::Metadata) -> Option<(u32, u32)> {
+    None
 }
 
 /// Fails when `path` cannot be written: a file where a folder is needed, or a read-only

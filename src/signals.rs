@@ -3,7 +3,7 @@
 //! replaced or recovered) the signal is only noted, and the code in the section polls
 //! [`take_interrupt`] and rolls back before it returns [`crate::error::Error::Interrupted`].
 
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 
 const IDLE: u8 = 0;
 const CRITICAL: u8 = 1;
@@ -11,6 +11,7 @@ const EXITING: u8 = 2;
 
 static STATE: AtomicU8 = AtomicU8::new(IDLE);
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+static DEPTH: AtomicUsize = AtomicUsize::new(0);
 
 /// Installs the handlers. Call once, early in `main`.
 pub fn install() {
@@ -31,6 +32,10 @@ pub struct Critical(());
 impl Critical {
     /// Enters the section. If a signal is already ending the process, this never returns.
     pub fn enter() -> Self {
+        if DEPTH.fetch_add(1, Ordering::SeqCst) > 0 {
+            // Nested in a section this thread already holds.
+            return Critical(());
+        }
         loop {
             match STATE.compare_exchange(IDLE, CRITICAL, Ordering::SeqCst, Ordering::SeqCst) {
                 Ok(_) => break,
@@ -47,6 +52,9 @@ impl Drop for Critical {
     /// Leaves the section. A signal that arrived after the last [`take_interrupt`] (when
     /// every file was already consistent) ends the process now, exit code 130.
     fn drop(&mut self) {
+        if DEPTH.fetch_sub(1, Ordering::SeqCst) > 1 {
+            return;
+        }
         STATE.store(IDLE, Ordering::SeqCst);
         if INTERRUPTED.swap(false, Ordering::SeqCst) {
             eprintln!("error: interrupted (every file is complete and consistent)");

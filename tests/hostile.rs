@@ -1034,6 +1034,25 @@ fn permission_bits_of_edited_files_are_kept() {
 
 #[cfg(unix)]
 #[test]
+fn owner_and_group_of_edited_files_are_kept_when_running_as_root() {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: no arguments, no side effects.
+    if unsafe { libc::geteuid() } != 0 {
+        return;
+    }
+    let repo = mini_repo();
+    let routes = repo.path().join("src/routes.py");
+    std::os::unix::fs::chown(&routes, Some(4321), Some(4322)).unwrap();
+    ok(repo.path(), NEW);
+    let meta = std::fs::metadata(&routes).unwrap();
+    assert_eq!((meta.uid(), meta.gid()), (4321, 4322));
+    assert!(std::fs::read_to_string(&routes)
+        .unwrap()
+        .contains("acme.webhook"));
+}
+
+#[cfg(unix)]
+#[test]
 fn a_symlinked_file_inside_the_repo_is_followed_and_stays_a_link() {
     let repo = mini_repo();
     let shared = repo.path().join("env/shared.env");
