@@ -9,7 +9,9 @@
 //!   back): **roll back** — remove staged files, put backups back, remove created files and
 //!   folders;
 //! - journal with marker: every new content is on disk: **roll forward** — rename what is
-//!   left, remove backups.
+//!   left, remove backups. Each new content is first checked against the sha256 the journal
+//!   holds (a new file's data is not synced, so a power cut may leave it empty); if any does
+//!   not match, the change is rolled back instead.
 //!
 //! Both are idempotent, so a crash during recovery is recovered by the next run.
 
@@ -51,6 +53,10 @@ pub struct Entry {
     pub staged: Option<String>,
     /// The original, beside `target`; `None` when the file did not exist.
     pub backup: Option<String>,
+    /// `sha256:<hex>` of the new content, so recovery can tell a complete staged or renamed
+    /// file from one a power loss left empty; `None` when the file is deleted.
+    #[serde(default)]
+    pub hash: Option<String>,
 }
 
 /// What recovery did.
@@ -226,14 +232,29 @@ impl Journal {
         first.map_or(Ok(()), Err)
     }
 
-    /// Whether every new content is still there to be renamed into place (or already is).
+    /// Whether every new content is there, complete, to be renamed into place (or already
+    /// is in place).
     pub fn can_roll_forward(&self, root: &Path) -> bool {
-        self.entries.iter().all(|entry| match &entry.staged {
-            Some(staged) => {
-                std::fs::symlink_metadata(root.join(staged)).is_ok()
-                    || std::fs::symlink_metadata(root.join(&entry.target)).is_ok()
+        let holds = |path: &Path, hash: &str| {
+            std::fs::read(path).is_ok_and(|bytes| crate::plan::hash_bytes(&bytes) == hash)
+        };
+        self.entries.iter().all(|entry| {
+            let target = root.join(&entry.target);
+            match (&entry.staged, &entry.hash) {
+                (Some(staged), Some(hash)) => {
+                    let staged = root.join(staged);
+                    if std::fs::symlink_metadata(&staged).is_ok() {
+                        holds(&staged, hash)
+                    } else {
+                        holds(&target, hash)
+                    }
+                }
+                (Some(staged), None) => {
+                    std::fs::symlink_metadata(root.join(staged)).is_ok()
+                        || std::fs::symlink_metadata(&target).is_ok()
+                }
+                (None, _) => true,
             }
-            None => true,
         })
     }
 

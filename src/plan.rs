@@ -220,7 +220,12 @@ fn file_in_the_way(root: &Path, path: &str) -> Option<Error> {
 
 /// `sha256:<hex>` of `content`.
 pub fn hash(content: &str) -> String {
-    let digest = Sha256::digest(content.as_bytes());
+    hash_bytes(content.as_bytes())
+}
+
+/// `sha256:<hex>` of `bytes`.
+pub fn hash_bytes(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
     let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
     format!("sha256:{hex}")
 }

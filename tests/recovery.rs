@@ -549,3 +549,35 @@ fn remove_is_transactional_too() {
     );
     assert_eq!(snapshot(repo.path()), before);
 }
+
+/// After a power loss, a file whose data never reached the disk can be empty even though
+/// its name did: recovery checks every new content against the journal's hash and rolls
+/// back instead of finishing with a damaged file.
+#[test]
+fn content_lost_in_a_power_cut_is_rolled_back_not_finished() {
+    let journal_entry = |repo: &Path, index: usize, field: &str| -> String {
+        let text = std::fs::read_to_string(repo.join(".integrate/journal.json")).unwrap();
+        let journal: serde_json::Value = serde_json::from_str(&text).unwrap();
+        journal["entries"][index][field]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    // A staged file still waiting to be renamed, and a created file already renamed.
+    for (index, field) in [(4, "staged"), (0, "target")] {
+        let repo = mini_repo();
+        let before = snapshot(repo.path());
+        let out = run_with_fault(repo.path(), "kill-after:2");
+        assert!(killed(&out));
+        let damaged = journal_entry(repo.path(), index, field);
+        std::fs::write(repo.path().join(&damaged), "").unwrap();
+        let next = integrate(repo.path()).args(["list"]).output().unwrap();
+        assert!(next.status.success(), "{}", stderr(&next));
+        assert!(
+            stderr(&next).contains("rolled it back"),
+            "{}",
+            stderr(&next)
+        );
+        assert_eq!(snapshot(repo.path()), before, "{damaged} emptied");
+    }
+}
