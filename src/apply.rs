@@ -236,7 +236,11 @@ fn journal_for(root: &Path, plan: &Plan, targets: &[Target]) -> Journal {
             target: target.real.clone(),
             staged: (!deleting).then(|| beside("new")),
             backup: target.existed.then(|| beside("orig")),
-            hash: change.after.as_deref().filter(|_| !deleting).map(crate::plan::hash),
+            hash: change
+                .after
+                .as_deref()
+                .filter(|_| !deleting)
+                .map(crate::plan::hash),
         });
     }
     Journal {
