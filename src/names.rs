@@ -100,6 +100,15 @@ impl ServiceName {
                 suggestion: format!("{}-api", name.kebab),
             });
         }
+        if is_windows_device(&name.snake) {
+            return Err(NameError::Reserved {
+                name: trimmed.to_string(),
+                ident: name.snake.clone(),
+                language: "Windows file names (the folder could not be checked out there)"
+                    .to_string(),
+                suggestion: format!("{}-api", name.kebab),
+            });
+        }
         Ok(name)
     }
 
@@ -195,6 +204,16 @@ fn fold_ascii(c: char) -> String {
         .iter()
         .find(|(from, _)| from.contains(c))
         .map_or_else(|| " ".to_string(), |(_, to)| to.to_string())
+}
+
+/// `con`, `nul`, `com1`, ...: names Windows refuses for files and folders.
+fn is_windows_device(snake: &str) -> bool {
+    matches!(snake, "con" | "prn" | "aux" | "nul")
+        || ["com", "lpt"].iter().any(|prefix| {
+            snake
+                .strip_prefix(prefix)
+                .is_some_and(|n| n.len() == 1 && n != "0" && n.chars().all(|c| c.is_ascii_digit()))
+        })
 }
 
 fn ascii_suggestion(ascii: &str) -> Option<String> {
@@ -418,5 +437,11 @@ mod tests {
         assert!(ServiceName::parse("lambda", "ruby").is_ok());
         assert!(ServiceName::parse("crate", "rust").is_err());
         assert!(ServiceName::parse("Interface", "typescript").is_err());
+        for device in ["con", "NUL", "com1", "lpt9"] {
+            let err = ServiceName::parse(device, "rust").unwrap_err();
+            assert!(err.to_string().contains("Windows file names"), "{err}");
+        }
+        assert!(ServiceName::parse("com", "rust").is_ok());
+        assert!(ServiceName::parse("com10", "rust").is_ok());
     }
 }

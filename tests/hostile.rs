@@ -910,6 +910,16 @@ fn unicode_names_are_refused_with_an_ascii_suggestion() {
 }
 
 #[test]
+fn windows_device_names_are_refused() {
+    name_refused(
+        "python",
+        "CON",
+        &["identifier `con`", "Windows file names", "try `con-api`"],
+    );
+    name_refused("rust", "com1", &["identifier `com1`", "Windows file names"]);
+}
+
+#[test]
 fn overlong_names_are_refused() {
     let long = "a".repeat(41);
     name_refused(
