@@ -50,9 +50,11 @@ pub fn apply(root: &Path, plan: &Plan) -> Result<()> {
     let critical = signals::Critical::enter();
     let state_dir = StateDir::ensure(root)?;
     let journal = journal_for(root, plan, &targets);
-    journal
-        .write(root)
-        .map_err(|e| Error::io(JOURNAL_FILE, e))?;
+    if let Err(e) = journal.write(root) {
+        // Nothing was staged yet: only a partial journal to remove (a full disk, say).
+        let _ = Journal::remove(root);
+        return Err(Error::io(JOURNAL_FILE, e));
+    }
     let mut committed = false;
     let result = run(root, plan, &journal, &targets, &faults, &mut committed);
     let outcome = match result {

@@ -543,6 +543,13 @@ fn a_disk_full_while_staging_is_rolled_back_and_named() {
 }
 
 #[test]
+fn a_journal_that_cannot_be_written_stops_before_any_file_changes() {
+    let repo = mini_repo();
+    std::fs::create_dir(repo.path().join(".integrate/journal.json.tmp")).unwrap();
+    refused(repo.path(), NEW, 1, &[".integrate/journal.json"]);
+}
+
+#[test]
 fn a_generated_file_with_other_content_is_a_conflict() {
     let repo = mini_repo();
     write(repo.path(), "src/acme/client.py", "# mine\n");
