@@ -256,14 +256,6 @@ fn auth_text(integration: &Integration) -> String {
 
 fn recorded_item(out: &mut String, integration: &Integration, scan: &Scan) {
     let inputs = &integration.inputs;
-    let files: Vec<&String> = integration.written.files.keys().collect();
-    let client = files
-        .iter()
-        .find(|f| {
-            let name = f.rsplit('/').next().unwrap_or(f);
-            name.starts_with("client.")
-        })
-        .or(files.first());
     out.push_str(&format!(
         "- **{}** (`{}`) - {}\n",
         inputs.display_name,
@@ -277,7 +269,9 @@ fn recorded_item(out: &mut String, integration: &Integration, scan: &Scan) {
         .flat_map(|f| f.of("package"))
         .map(|e| format!("official SDK `{}` ({}:{})", e.detail, e.path, e.line))
         .collect();
-    let mut clients: Vec<String> = client
+    let mut clients: Vec<String> = integration
+        .client
+        .as_ref()
         .map(|c| format!("generated client `{c}` (integrate)"))
         .into_iter()
         .collect();
@@ -483,11 +477,7 @@ fn render(project: &Project, integrations: &[Integration], scan: &Scan, date: &s
         if !inputs.events.is_empty() {
             out.push_str(&format!("  - Events: {}\n", names(&inputs.events)));
         }
-        if let Some(handler) =
-            integration.written.files.keys().find(|f| {
-                f.rsplit('/').next().unwrap_or(f).contains("webhook") && !f.contains("test")
-            })
-        {
+        if let Some(handler) = &integration.handler {
             out.push_str(&format!("  - Handler: `{handler}`\n"));
         }
     }

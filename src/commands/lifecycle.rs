@@ -94,12 +94,49 @@ impl Project {
         };
         let inputs = inputs::resolve(service, &flags, &known, Mode::Defaults)?;
         let context = context::for_new(&inputs, self.kit.name(), &self.paths);
+        let (client, handler) = self.roles(&context, &written);
         Ok(Some(Integration {
             name: name.to_string(),
             inputs,
             context,
             written,
+            client,
+            handler,
         }))
+    }
+
+    /// The generated client and webhook handler among `written`'s files, told by the kit
+    /// templates they come from (`client.*`/`provider.*`; `*webhook*`, a controller first).
+    fn roles(&self, context: &Value, written: &Written) -> (Option<String>, Option<String>) {
+        let Ok(renderer) = Renderer::new(&self.kit, std::iter::empty()) else {
+            return (None, None);
+        };
+        let mut client = None;
+        let mut handlers: Vec<(u8, String)> = Vec::new();
+        for spec in &self.kit.manifest.file {
+            if !holds(spec.when.as_deref(), context) {
+                continue;
+            }
+            let Ok(path) = renderer.render_inline(&spec.path, context, "file path") else {
+                continue;
+            };
+            if !written.files.contains_key(&path) {
+                continue;
+            }
+            let name = spec.template.rsplit('/').next().unwrap_or(&spec.template);
+            if name.contains("test") {
+                continue;
+            }
+            if client.is_none() && (name.starts_with("client.") || name.starts_with("provider.")) {
+                client = Some(path.clone());
+            }
+            if name.contains("webhook") {
+                let rank = if name.contains("controller") { 0 } else { 1 };
+                handlers.push((rank, path));
+            }
+        }
+        handlers.sort();
+        (client, handlers.into_iter().next().map(|(_, p)| p))
     }
 
     /// Every recorded integration of `record`, in record order.
@@ -168,6 +205,10 @@ pub struct Integration {
     pub inputs: Inputs,
     pub context: Value,
     pub written: Written,
+    /// The generated API client, if the kit made one.
+    pub client: Option<String>,
+    /// The generated webhook handler, if any.
+    pub handler: Option<String>,
 }
 
 impl Integration {
