@@ -1,7 +1,8 @@
-//! Ctrl-C (SIGINT) and SIGTERM: outside a critical section the process exits at once with
-//! 130 (143 for SIGTERM), removing its lock first; inside one (while files are being
-//! replaced or recovered) the signal is only noted, and the code in the section polls
-//! [`take_interrupt`] and rolls back before it returns [`crate::error::Error::Interrupted`].
+//! Ctrl-C (SIGINT), SIGTERM and SIGHUP: outside a critical section the process exits at
+//! once with 128 + the signal number (130 for Ctrl-C), removing its lock first; inside one
+//! (while files are being replaced or recovered) the signal is only noted, and the code in
+//! the section polls [`take_interrupt`] and rolls back before it returns
+//! [`crate::error::Error::Interrupted`] (exit code 130).
 
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 
@@ -82,7 +83,7 @@ mod imp {
     static LOCK_DIR: AtomicPtr<c_char> = AtomicPtr::new(std::ptr::null_mut());
 
     pub fn install() {
-        for signal in [libc::SIGINT, libc::SIGTERM] {
+        for signal in [libc::SIGINT, libc::SIGTERM, libc::SIGHUP] {
             // SAFETY: `on_signal` only touches atomics and calls the async-signal-safe
             // `unlink`, `rmdir` and `_exit`.
             unsafe {
