@@ -59,8 +59,11 @@ impl Lock {
                 }
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                     let text = std::fs::read_to_string(&path).unwrap_or_default();
-                    match text.trim().parse::<u32>() {
-                        Ok(pid) if pid == std::process::id() || !alive(pid) => {
+                    let mut lines = text.lines();
+                    let pid = lines.next().unwrap_or("").trim().parse::<u32>();
+                    let started = lines.next().and_then(|l| l.trim().parse::<u64>().ok());
+                    match pid {
+                        Ok(pid) if pid == std::process::id() || !alive(pid, started) => {
                             // Re-read right before removing, so a lock another run has just
                             // taken is not removed.
                             if std::fs::read_to_string(&path).unwrap_or_default() == text {
@@ -113,7 +116,12 @@ fn create(path: &Path) -> std::io::Result<()> {
         .write(true)
         .create_new(true)
         .open(path)?;
-    let written = file.write_all(format!("{}\n", std::process::id()).as_bytes());
+    let pid = std::process::id();
+    let text = match start_time(pid) {
+        Some(started) => format!("{pid}\n{started}\n"),
+        None => format!("{pid}\n"),
+    };
+    let written = file.write_all(text.as_bytes());
     if let Err(e) = written {
         let _ = std::fs::remove_file(path);
         return Err(e);
@@ -130,9 +138,28 @@ fn lock_error(source: std::io::Error) -> Error {
     }
 }
 
+/// Whether the process that wrote a lock is still running: a process with `pid` exists
+/// and, where the start time is known (Linux), started when the lock says (a pid reused by
+/// another process after a crash does not count).
+pub fn alive(pid: u32, started: Option<u64>) -> bool {
+    process_exists(pid)
+        && match (started, start_time(pid)) {
+            (Some(recorded), Some(actual)) => recorded == actual,
+            _ => true,
+        }
+}
+
+/// When the process `pid` started, in clock ticks since boot (Linux only).
+fn start_time(pid: u32) -> Option<u64> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // The command name is in parentheses and may hold anything; fields follow the last `)`.
+    let fields = &stat[stat.rfind(')')? + 1..];
+    fields.split_whitespace().nth(19)?.parse().ok()
+}
+
 /// Whether a process with `pid` exists.
 #[cfg(unix)]
-pub fn alive(pid: u32) -> bool {
+fn process_exists(pid: u32) -> bool {
     let Ok(pid) = libc::pid_t::try_from(pid) else {
         return false;
     };
@@ -146,6 +173,6 @@ pub fn alive(pid: u32) -> bool {
 
 /// Whether a process with `pid` exists (always assumed on platforms without `kill`).
 #[cfg(not(unix))]
-pub fn alive(_pid: u32) -> bool {
+fn process_exists(_pid: u32) -> bool {
     true
 }

@@ -391,6 +391,29 @@ fn a_lock_left_by_a_dead_process_is_cleared_with_a_note() {
     assert_eq!(snapshot(repo.path()), planned());
 }
 
+#[cfg(target_os = "linux")]
+#[test]
+fn a_lock_whose_pid_was_reused_by_another_process_is_cleared() {
+    let repo = mini_repo();
+    let mut other = StdCommand::new("sleep").arg("30").spawn().unwrap();
+    // The pid is alive, but its process started at another time than the lock says.
+    std::fs::write(
+        repo.path().join(".integrate/lock"),
+        format!("{}\n1\n", other.id()),
+    )
+    .unwrap();
+    let out = integrate(repo.path()).args(ARGS).output().unwrap();
+    other.kill().unwrap();
+    other.wait().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("which is no longer running"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(snapshot(repo.path()), planned());
+}
+
 #[test]
 fn two_runs_started_together_never_mix() {
     let repo = mini_repo();
