@@ -50,6 +50,7 @@ step "$bin" new partner-api --category crm --auth oauth2 --webhooks --yes
 step "$bin" new open-data --category other --auth none --no-webhooks --yes
 step "$bin" new billing-hub --category payments --auth basic --webhooks --yes
 step "$bin" new bearer-co --category other --auth bearer --no-webhooks --yes
+step "$bin" new blob-store --category storage --auth api-key --no-webhooks --yes   # upload/download shortcuts
 step "$bin" new custom-sig --category other --auth api-key --auth-header X-Custom-Key --webhooks --yes
 step "$bin" new linear --yes --webhooks                # hmac-sha256 in Linear-Signature, no body event id
 step "$bin" new lemonsqueezy --yes --webhooks          # hmac-sha256, neither event id nor type in the body
@@ -70,6 +71,7 @@ grep -qF 'Settings.authHeader, this.#apiKey);' "$providers"/*/*.ts || fail "no a
 grep -qF 'authorized.set("Authorization", `Basic ${credentials}`);' "$providers"/*/*.ts || fail "no basic-auth provider"
 grep -qF 'grant_type: "client_credentials",' "$providers"/*/*.ts || fail "no oauth2 provider"
 grep -qF 'takes no credentials.' "$providers"/*/*.ts || fail "no auth=none provider"
+grep -qF 'export function upload<T = unknown>(' "$providers"/storage/*.shortcuts.ts || fail "no storage shortcuts"
 for scheme in hmac-sha256 stripe github standard-webhooks slack shopify twilio; do
   grep -qxF "  scheme: \"$scheme\"," "$webhooks"/*.ts || fail "no webhook handler uses the $scheme scheme"
 done
