@@ -1,6 +1,8 @@
 //! `integrate`: add a third-party integration to an application repo in one step.
 //!
-//! Data flows one way: inputs → kit → render → plan → apply. Only [`apply`] writes.
+//! Data flows one way: inputs → kit → render → plan → apply. Only [`apply`] writes the
+//! repo's files, all or nothing; [`session`] takes the [`lock`] and recovers an interrupted
+//! change from its [`journal`] before a command starts.
 
 pub mod apply;
 pub mod catalog;
