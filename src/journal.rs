@@ -229,6 +229,16 @@ impl Journal {
         for dir in self.dirs.iter().rev() {
             let _ = std::fs::remove_dir(root.join(dir));
         }
+        // The restored names must be on disk before the journal goes. (A folder removed
+        // above cannot be opened; its parent is synced instead.)
+        let mut synced = Vec::new();
+        for dir in self.parent_dirs(root) {
+            let existing = dir.ancestors().find(|d| d.is_dir()).map(Path::to_path_buf);
+            if let Some(dir) = existing.filter(|d| !synced.contains(d)) {
+                let _ = sync_dir(&dir);
+                synced.push(dir);
+            }
+        }
         first.map_or(Ok(()), Err)
     }
 
