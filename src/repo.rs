@@ -81,7 +81,7 @@ pub fn check_relative(rendered: &str, origin: &str) -> Result<String> {
     if parts.first().is_some_and(|p| p == ".integrate")
         && parts
             .get(1)
-            .is_some_and(|p| p == "lock" || p.starts_with("journal"))
+            .is_some_and(|p| p == "lock" || p.starts_with("journal."))
     {
         return Err(refuse("is integrate's own lock or journal"));
     }
