@@ -125,6 +125,7 @@ mod tests {
     #[test]
     fn output_paths_must_stay_inside() {
         assert_eq!(check_relative("apps/./x.py", "t").unwrap(), "apps/x.py");
+        assert!(check_relative(".integrate/kits/django/x.hbs", "t").is_ok());
         for bad in [
             "",
             "../x",
@@ -134,6 +135,9 @@ mod tests {
             "a\\b",
             ".git/config",
             ".",
+            ".integrate/lock",
+            ".integrate/journal.json",
+            ".integrate/journal.commit",
         ] {
             assert!(check_relative(bad, "t").is_err(), "{bad}");
         }
