@@ -604,3 +604,32 @@ fn content_lost_in_a_power_cut_is_rolled_back_not_finished() {
         assert_eq!(snapshot(repo.path()), before, "{damaged} emptied");
     }
 }
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_in_the_wizard_exits_130_and_leaves_the_repo_as_it_was() {
+    use expectrl::Eof;
+    for answers in [0, 2] {
+        let repo = mini_repo();
+        let before = snapshot(repo.path());
+        let mut cmd = StdCommand::new(assert_cmd::cargo::cargo_bin("integrate"));
+        cmd.arg("-C")
+            .arg(repo.path())
+            .args(["--color", "never", "new", "acme"]);
+        cmd.env("TERM", "xterm");
+        let mut session = expectrl::session::Session::spawn(cmd).expect("spawn in a pty");
+        session.set_expect_timeout(Some(std::time::Duration::from_secs(20)));
+        session.expect("Category").unwrap();
+        if answers > 0 {
+            session.send("\r").unwrap();
+            session.expect("Auth style").unwrap();
+            session.send("\r").unwrap();
+            session.expect("Base URL").unwrap();
+        }
+        session.send("\x03").unwrap();
+        session.expect(Eof).unwrap();
+        let status = format!("{:?}", session.get_process().wait().unwrap());
+        assert!(status.contains(", 130)"), "{status}");
+        assert_eq!(snapshot(repo.path()), before, "after {answers} answers");
+    }
+}
