@@ -128,6 +128,31 @@ fn removing_one_of_several_equals_never_adding_it() {
 }
 
 #[test]
+fn switching_webhooks_off_then_remove_restores_the_tree() {
+    for kit in KITS {
+        let temp = initialised(kit);
+        let dir = temp.path();
+        let before = snapshot(dir);
+        let off = initialised(kit);
+        ok(off.path(), &["new", "stripe", "--yes", "--no-webhooks"]);
+
+        ok(dir, &["new", "stripe", "--yes", "--webhooks"]);
+        ok(dir, &["new", "stripe", "--yes", "--no-webhooks"]);
+        // The webhook secret and webhook-only dependencies went with the route.
+        let env = read(dir, ".env.example");
+        assert!(!env.contains("STRIPE_WEBHOOK_SECRET"), "{kit}: {env}");
+        assert_eq!(
+            read(dir, ".env.example"),
+            read(off.path(), ".env.example"),
+            "{kit}"
+        );
+        ok(dir, &["doctor"]);
+        ok(dir, &["remove", "stripe"]);
+        assert_same_tree(dir, &before, &format!("{kit}: webhooks on, off, removed"));
+    }
+}
+
+#[test]
 fn remove_keeps_what_was_there_before_new() {
     let temp = initialised("django");
     let dir = temp.path();

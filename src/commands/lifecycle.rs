@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::inputs::{self, Flags, Inputs, Known, Mode};
 use crate::kit::{EditKind, EditSpec, Kit};
 use crate::names::ServiceName;
-use crate::plan::hash;
+use crate::plan::{hash, Draft};
 use crate::record::{Record, Written};
 use crate::render::Renderer;
 use crate::repo;
@@ -156,17 +156,27 @@ impl Project {
         renderer: &Renderer,
         integration: &Integration,
     ) -> Result<Vec<RenderedEdit<'p>>> {
+        self.edits_with(renderer, &integration.name, &integration.context)
+    }
+
+    /// The kit's edits for service `name` with template context `context`, rendered.
+    pub fn edits_with<'p>(
+        &'p self,
+        renderer: &Renderer,
+        name: &str,
+        context: &Value,
+    ) -> Result<Vec<RenderedEdit<'p>>> {
         let mut out = Vec::new();
         for spec in &self.kit.manifest.edit {
-            if !holds(spec.when.as_deref(), &integration.context) {
+            if !holds(spec.when.as_deref(), context) {
                 continue;
             }
             let origin = format!("{} ({})", self.kit.name(), spec.template);
             let path = repo::check_relative(
-                &renderer.render_inline(&spec.path, &integration.context, "edit path")?,
+                &renderer.render_inline(&spec.path, context, "edit path")?,
                 &origin,
             )?;
-            let body = renderer.render(&spec.template, &integration.context)?;
+            let body = renderer.render(&spec.template, context)?;
             let id = spec
                 .id
                 .clone()
@@ -175,7 +185,7 @@ impl Project {
                 spec,
                 path,
                 body,
-                fence: format!("{} {id}", integration.name),
+                fence: format!("{} {id}", name),
                 id,
                 comment: spec
                     .comment
@@ -184,6 +194,90 @@ impl Project {
             });
         }
         Ok(out)
+    }
+}
+
+/// For a second `new` of `service` (current template context `context`): the env keys and
+/// TOML entries the previous answers' edits added that the current ones no longer write
+/// (webhooks switched off, say) are taken out of the draft — unless the file had them before
+/// the first `new`, or another recorded integration writes them too. Blocks and files are
+/// `new`'s own business.
+pub fn drop_stale_entries(
+    root: &Path,
+    draft: &mut Draft,
+    record: &Record,
+    service: &str,
+    context: &Value,
+) -> Result<()> {
+    if record.integration(service).is_none() {
+        return Ok(());
+    }
+    let project = Project::with_record(root, record.clone())?;
+    let Some(previous) = project.integration(record, service)? else {
+        return Ok(());
+    };
+    let renderer = project.renderer()?;
+    let before = project.edits(&renderer, &previous)?;
+    let now = project.edits_with(&renderer, service, context)?;
+    let others = project.integrations(record)?;
+    let mut others_edits = Vec::new();
+    for other in others.iter().filter(|o| o.name != service) {
+        for edit in project.edits(&renderer, other)? {
+            if other.written.edited.contains(&edit.path) {
+                others_edits.push((edit.path.clone(), leaves(edit.spec.kind, &edit.body)));
+            }
+        }
+    }
+    for edit in &before {
+        if edit.spec.kind == EditKind::Block || !previous.written.edited.contains(&edit.path) {
+            continue;
+        }
+        let kept = previous
+            .written
+            .kept
+            .get(&edit.path)
+            .cloned()
+            .unwrap_or_default();
+        let still: Vec<String> = now
+            .iter()
+            .filter(|e| e.path == edit.path && e.spec.kind == edit.spec.kind)
+            .flat_map(|e| leaves(e.spec.kind, &e.body))
+            .chain(
+                others_edits
+                    .iter()
+                    .filter(|(path, _)| *path == edit.path)
+                    .flat_map(|(_, items)| items.iter().cloned()),
+            )
+            .chain(kept)
+            .collect();
+        let all = leaves(edit.spec.kind, &edit.body);
+        if all.iter().all(|item| still.contains(item)) {
+            continue;
+        }
+        let Some(text) = draft.read(&edit.path)? else {
+            continue;
+        };
+        let keep: Vec<String> = all.into_iter().filter(|i| still.contains(i)).collect();
+        let updated = match edit.spec.kind {
+            EditKind::Env => env::remove_lines(&text, &edit.body, &keep),
+            _ => crate::editors::toml::unmerge(&text, &toml_without(&edit.body, &keep)).map_err(
+                |source| Error::Edit {
+                    path: edit.path.clone().into(),
+                    source,
+                },
+            )?,
+        };
+        draft.write(&edit.path, updated)?;
+    }
+    Ok(())
+}
+
+/// The items an edit adds, named like the record's `kept` lists (env keys; TOML leaves).
+pub fn leaves(kind: EditKind, body: &str) -> Vec<String> {
+    match kind {
+        EditKind::Env => env::keys(body),
+        EditKind::Toml => toml_leaves(body),
+        EditKind::Block => Vec::new(),
     }
 }
 

@@ -197,6 +197,13 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
         &record,
         &inputs.service.name,
     )?;
+    crate::commands::lifecycle::drop_stale_entries(
+        &root,
+        &mut draft,
+        &record,
+        &inputs.service.name,
+        &context,
+    )?;
     if let Some(previous) = record.written(&inputs.service.name) {
         // A second `new` of a recorded service: what was there before the first one is what
         // `remove` must keep; the files the first one created stay created.

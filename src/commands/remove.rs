@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use crate::cli::RemoveArgs;
-use crate::commands::lifecycle::{not_recorded, toml_leaves, toml_without, Project};
+use crate::commands::lifecycle::{leaves, not_recorded, toml_without, Project};
 use crate::commands::{docs, execute, App};
 use crate::editors::{block, env, toml as toml_editor};
 use crate::error::{Error, Result};
@@ -176,13 +176,4 @@ pub fn run(app: &App, args: &RemoveArgs) -> Result<()> {
         ));
     }
     Ok(())
-}
-
-/// The items an edit adds, named like the record's `kept` lists.
-fn leaves(kind: EditKind, body: &str) -> Vec<String> {
-    match kind {
-        EditKind::Env => env::keys(body),
-        EditKind::Toml => toml_leaves(body),
-        EditKind::Block => Vec::new(),
-    }
 }

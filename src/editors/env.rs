@@ -149,6 +149,26 @@ pub fn remove(original: &str, rendered: &str, kept: &[String]) -> String {
     }
 }
 
+/// Removes the lines of the keys `rendered` assigns, except `kept`, with the comment lines
+/// of `rendered` just above them — for taking some keys out of a block that stays (no
+/// separator line is touched).
+pub fn remove_lines(original: &str, rendered: &str, kept: &[String]) -> String {
+    let result: Result<String, std::convert::Infallible> = edit_preserving(original, |body| {
+        let lines: Vec<&str> = body.split_inclusive('\n').collect();
+        let (drop, _) = mark(&lines, rendered, kept);
+        Ok(lines
+            .iter()
+            .zip(drop)
+            .filter(|(_, d)| !d)
+            .map(|(l, _)| *l)
+            .collect())
+    });
+    match result {
+        Ok(text) => text,
+        Err(never) => match never {},
+    }
+}
+
 /// Rewrites, in place, the lines [`upsert`] of `rendered` wrote (keys except `kept`, with
 /// their comments) as `upsert` would write them now. For `remove`: a key that another
 /// integration's block held, and that this one's render also assigns, passes to this block
