@@ -226,6 +226,12 @@ impl<'k> Renderer<'k> {
             RenderErrorReason::MissingVariable(Some(var)) => {
                 format!("unknown variable `{var}`; see docs/KITS.md for the template context")
             }
+            RenderErrorReason::HelperNotFound(name) => format!(
+                "unknown helper `{name}`; the helpers are snake, kebab, pascal, camel, shouty, title, upper, lower, json, join and handlebars' eq, ne, and, or, not, len (docs/KITS.md)"
+            ),
+            RenderErrorReason::PartialNotFound(name) => format!(
+                "unknown partial `{name}`; a partial is another file of the kit, named by its path without .hbs (e.g. `{{{{> partials/auth.py}}}}`)"
+            ),
             other => other.to_string(),
         };
         Error::Template { location, message }
