@@ -207,12 +207,17 @@ fn catalog_lists_known_services_and_repo_additions() {
         "[acme]\ndisplay_name = \"Acme Corp\"\ncategory = \"crm\"\nauth = \"api-key\"\nauth_header = \"X-Acme-Token\"\nbase_url = \"https://api.acme.test\"\n\n[stripe]\nbase_url = \"https://stripe.internal\"\n",
     )
     .unwrap();
-    let out = integrate(repo.path()).args(["catalog", "--json"]).output().unwrap();
+    let out = integrate(repo.path())
+        .args(["catalog", "--json"])
+        .output()
+        .unwrap();
     assert!(out.status.success());
     let catalog: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     let entries = catalog.as_object().unwrap();
     assert!(entries.len() >= 32, "{}", entries.len());
-    for id in ["stripe", "twilio", "resend", "github", "slack", "shopify", "openai", "square"] {
+    for id in [
+        "stripe", "twilio", "resend", "github", "slack", "shopify", "openai", "square",
+    ] {
         assert!(entries.contains_key(id), "{id}");
     }
     assert_eq!(catalog["acme"]["auth_header"], "X-Acme-Token");
@@ -225,16 +230,25 @@ fn catalog_lists_known_services_and_repo_additions() {
         .stdout(contains("stripe"))
         .stdout(contains("Acme Corp"));
 
-    integrate(repo.path()).args(["new", "acme", "--yes"]).assert().success();
+    integrate(repo.path())
+        .args(["new", "acme", "--yes"])
+        .assert()
+        .success();
     let record = std::fs::read_to_string(repo.path().join("integrate.toml")).unwrap();
     assert!(record.contains("category = \"crm\""), "{record}");
-    assert!(record.contains("auth_header = \"X-Acme-Token\""), "{record}");
+    assert!(
+        record.contains("auth_header = \"X-Acme-Token\""),
+        "{record}"
+    );
 }
 
 #[test]
 fn known_services_need_no_answers() {
     let repo = mini_repo();
-    integrate(repo.path()).args(["new", "stripe", "--yes"]).assert().success();
+    integrate(repo.path())
+        .args(["new", "stripe", "--yes"])
+        .assert()
+        .success();
     let record = std::fs::read_to_string(repo.path().join("integrate.toml")).unwrap();
     for line in [
         "category = \"payments\"",
