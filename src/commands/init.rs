@@ -68,7 +68,7 @@ pub fn run(app: &App, args: &InitArgs) -> Result<()> {
         .iter()
         .filter(|s| holds(s.when.as_deref(), &context))
     {
-        let origin = format!("{} ({})", kit.name(), spec.template);
+        let origin = format!("{} ({})", crate::commands::kit_origin(&kit), spec.template);
         let path = repo::check_relative(
             &renderer.render_inline(&spec.path, &context, "init path")?,
             &origin,

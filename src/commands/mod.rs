@@ -143,7 +143,8 @@ pub fn template_stem(template: &str) -> String {
     name.split('.').next().unwrap_or(name).to_string()
 }
 
-fn kit_origin(kit: &Kit) -> String {
+/// Where the kit's manifest comes from, for messages about its entries.
+pub fn kit_origin(kit: &Kit) -> String {
     kit.files
         .get("kit.toml")
         .map(|f| f.origin.to_string())

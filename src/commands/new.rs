@@ -132,7 +132,7 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
         .iter()
         .filter(|s| holds(s.when.as_deref(), &context))
     {
-        let origin = format!("{} ({})", kit.name(), spec.template);
+        let origin = format!("{} ({})", crate::commands::kit_origin(&kit), spec.template);
         let path = repo::check_relative(
             &renderer.render_inline(&spec.path, &context, "file path")?,
             &origin,
