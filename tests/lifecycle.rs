@@ -523,3 +523,27 @@ fn every_catalog_service_comes_out_as_it_went_in() {
         assert_same_tree(dir, &before, &format!("{kit}: every catalog service"));
     }
 }
+
+#[test]
+fn a_kit_that_cannot_render_an_integration_is_a_finding_not_a_crash() {
+    let temp = initialised("django");
+    let dir = temp.path();
+    ok(dir, &["new", "stripe", "--yes", "--webhooks"]);
+    std::fs::create_dir_all(dir.join(".integrate/kits/django/edits")).unwrap();
+    write(
+        dir,
+        ".integrate/kits/django/edits/urls.py.hbs",
+        "{{nope}}\n",
+    );
+    let (code, stdout) = doctor(dir);
+    assert_eq!(code, 1);
+    assert!(
+        stdout.contains("stripe: cannot render the kit's edits:") && stdout.contains("nope"),
+        "{stdout}"
+    );
+    let rows: serde_json::Value = serde_json::from_str(&ok(dir, &["list", "--json"])).unwrap();
+    assert!(rows[0]["status"]
+        .as_str()
+        .unwrap()
+        .starts_with("cannot render"));
+}

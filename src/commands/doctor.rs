@@ -14,8 +14,17 @@ pub fn findings(project: &Project) -> Result<(usize, Vec<Finding>)> {
     let mut out = Vec::new();
     let mut read = read_disk(&project.root);
     for integration in &integrations {
-        let edits = project.edits(&renderer, integration)?;
-        out.extend(check(integration, &edits, &mut read));
+        match project.edits(&renderer, integration) {
+            Ok(edits) => out.extend(check(integration, &edits, &mut read)),
+            // A kit (or an override) that cannot render this integration any more is itself
+            // a finding: the rest is still checked.
+            Err(error) => out.push(Finding {
+                service: integration.name.clone(),
+                level: Level::Missing,
+                what: format!("cannot render the kit's edits: {error}"),
+                path: String::new(),
+            }),
+        }
     }
     Ok((integrations.len(), out))
 }

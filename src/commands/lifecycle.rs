@@ -397,6 +397,7 @@ pub struct Finding {
 impl Finding {
     pub fn describe(&self) -> String {
         match self.level {
+            _ if self.path.is_empty() => format!("{}: {}", self.service, self.what),
             Level::Missing if self.what.starts_with("file (") => format!(
                 "{}: file {} {} missing",
                 self.service,
@@ -641,11 +642,17 @@ pub fn status_line(findings: &[Finding]) -> String {
         let first = findings
             .iter()
             .find(|f| f.level == Level::Missing)
-            .map(|f| f.what.clone())
+            .map(|f| {
+                if f.path.is_empty() {
+                    f.what.clone()
+                } else {
+                    format!("missing {}", f.what)
+                }
+            })
             .unwrap_or_default();
         parts.push(match missing {
-            1 => format!("missing {first}"),
-            n => format!("missing {first} and {} more", n - 1),
+            1 => first,
+            n => format!("{first} and {} more", n - 1),
         });
     }
     if edited > 0 {
