@@ -6,6 +6,12 @@ use similar::{ChangeTag, TextDiff};
 
 use crate::plan::{Action, Plan};
 
+/// Prints `text` and a newline on stdout; a closed pipe (`integrate catalog | head`) is not
+/// an error.
+pub fn print_line(text: &str) {
+    let _ = writeln!(std::io::stdout().lock(), "{text}");
+}
+
 /// `--color` choice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {

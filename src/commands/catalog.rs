@@ -11,23 +11,23 @@ pub fn run(app: &App, json: bool) -> Result<()> {
     let catalog = Catalog::load(root.as_deref())?;
     if json {
         let text = serde_json::to_string_pretty(&catalog.entries).unwrap_or_default();
-        println!("{text}");
+        crate::output::print_line(&text);
         return Ok(());
     }
-    println!(
+    crate::output::print_line(&format!(
         "{:<14} {:<11} {:<8} {:<18} NAME",
         "SERVICE", "CATEGORY", "AUTH", "WEBHOOKS"
-    );
+    ));
     for (id, entry) in &catalog.entries {
         let scheme = if entry.webhook_scheme.is_empty() {
             "-"
         } else {
             &entry.webhook_scheme
         };
-        println!(
+        crate::output::print_line(&format!(
             "{id:<14} {:<11} {:<8} {scheme:<18} {}",
             entry.category, entry.auth, entry.display_name
-        );
+        ));
     }
     Ok(())
 }

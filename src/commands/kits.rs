@@ -17,11 +17,14 @@ pub fn run(app: &App) -> Result<()> {
             .values()
             .any(|f| matches!(f.origin, Origin::Builtin(_)));
         let source = if builtin { "built in" } else { "repo" };
-        println!("{name:<12} {source:<9} {}", kit.manifest.description);
+        crate::output::print_line(&format!(
+            "{name:<12} {source:<9} {}",
+            kit.manifest.description
+        ));
         for (path, file) in kit.overridden() {
             if let Origin::Repo(repo_path) = &file.origin {
                 let verb = if builtin { "overrides" } else { "defines" };
-                println!("    {verb} {path}  ({})", repo_path.display());
+                crate::output::print_line(&format!("    {verb} {path}  ({})", repo_path.display()));
             }
         }
     }

@@ -661,12 +661,7 @@ pub fn status_line(findings: &[Finding]) -> String {
     parts.join("; ")
 }
 
-/// Prints `text` and a newline on stdout; a closed pipe (`integrate list | head`) is not
-/// an error.
-pub fn print_line(text: &str) {
-    use std::io::Write;
-    let _ = writeln!(std::io::stdout().lock(), "{text}");
-}
+pub use crate::output::print_line;
 
 /// Reads a file of the repo as text; `None` when absent or not UTF-8.
 pub fn read_disk(root: &Path) -> impl FnMut(&str) -> Option<String> + '_ {
