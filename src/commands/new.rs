@@ -227,10 +227,7 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
             "inputs": inputs,
             "outcome": outcome,
         });
-        crate::output::print_line(&format!(
-            "{}",
-            serde_json::to_string_pretty(&report).unwrap_or_default()
-        ));
+        crate::output::print_line(&serde_json::to_string_pretty(&report).unwrap_or_default());
     } else if !args.dry_run && !plan.is_empty() {
         let names: Vec<&str> = crate::context::env_in_order(&inputs)
             .into_iter()
