@@ -43,6 +43,17 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
         }
     };
     let mut service = ServiceName::parse(&raw, &kit.manifest.language)?;
+    if raw.trim() != service.name && !args.json {
+        app.reporter.note(&format!(
+            "`{}` is the service `{}`: identifiers {}, {}, {}, env prefix {}_",
+            raw.trim(),
+            service.name,
+            service.snake,
+            service.pascal,
+            service.camel,
+            service.shouty
+        ));
+    }
     if catalog.get(&service.name).is_none() && record.integration(&service.name).is_none() {
         if let Some(best) = catalog
             .suggest(&service.name)
