@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Times `integrate new stripe --yes --webhooks` (release build) on a fresh copy of each
 # kit's example app, and a repeated run that has nothing to do. Prints the median and
-# min/max wall time over N runs per case (default 30).
+# min/max wall time over N runs per case (default 30). When `eatmydata` is installed
+# (Debian package eatmydata), the first case is also timed with fsync made a no-op, which
+# shows what syncing the journal and the replaced files to disk costs.
 #   scripts/bench.sh [N] [KIT...]
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -14,21 +16,29 @@ trap 'rm -rf "$work"' EXIT
 
 now_ns() { date +%s%N; }
 stats() { sort -n | awk '{a[NR]=$1} END {printf "median %6.2f ms   min %6.2f ms   max %6.2f ms   (n=%d)\n", a[int((NR+1)/2)]/1e6, a[1]/1e6, a[NR]/1e6, NR}'; }
+nosync=(); command -v eatmydata >/dev/null && nosync=(eatmydata)
 
+echo "$(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
 for kit in "${kits[@]}"; do
   pristine="$work/$kit-pristine"
   cp -R "$root/examples/$kit-app" "$pristine"
   rm -rf "$pristine/node_modules" "$pristine/target" "$pristine/.venv"
   mkdir -p "$pristine/.git"
   "$bin" -q -C "$pristine" init --yes </dev/null
-  times_new="$work/$kit-new.txt"; times_again="$work/$kit-again.txt"; : >"$times_new"; : >"$times_again"
+  : >"$work/new"; : >"$work/again"; : >"$work/nosync"
   for _ in $(seq "$runs"); do
     rm -rf "$work/app"; cp -R "$pristine" "$work/app"
     start=$(now_ns); "$bin" -q -C "$work/app" new stripe --yes --webhooks </dev/null; end=$(now_ns)
-    echo $((end - start)) >>"$times_new"
+    echo $((end - start)) >>"$work/new"
     start=$(now_ns); "$bin" -q -C "$work/app" new stripe --yes --webhooks </dev/null; end=$(now_ns)
-    echo $((end - start)) >>"$times_again"
+    echo $((end - start)) >>"$work/again"
+    if [ ${#nosync[@]} -gt 0 ]; then
+      rm -rf "$work/app"; cp -R "$pristine" "$work/app"
+      start=$(now_ns); "${nosync[@]}" "$bin" -q -C "$work/app" new stripe --yes --webhooks </dev/null; end=$(now_ns)
+      echo $((end - start)) >>"$work/nosync"
+    fi
   done
-  printf '%-11s new stripe:       %s\n' "$kit" "$(stats <"$times_new")"
-  printf '%-11s again (no-op):    %s\n' "$kit" "$(stats <"$times_again")"
+  printf '%-11s new stripe:          %s\n' "$kit" "$(stats <"$work/new")"
+  [ ${#nosync[@]} -gt 0 ] && printf '%-11s new stripe, no fsync: %s\n' "$kit" "$(stats <"$work/nosync")"
+  printf '%-11s again (no-op):       %s\n' "$kit" "$(stats <"$work/again")"
 done

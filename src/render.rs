@@ -11,6 +11,7 @@ use serde_json::Value;
 
 use crate::error::{Error, Result};
 use std::collections::HashMap;
+use std::sync::Mutex;
 
 use crate::kit::{Kit, Origin};
 use crate::segments;
@@ -23,6 +24,8 @@ pub struct Renderer<'k> {
     pieces: HashMap<String, Vec<String>>,
     /// Piece name → (template name, lines before the piece).
     offsets: HashMap<String, (String, usize)>,
+    /// The last context rendered with, and its handlebars copy.
+    last_context: Mutex<Option<(Value, Context)>>,
 }
 
 const INLINE: &str = "<inline>";
@@ -103,6 +106,7 @@ impl<'k> Renderer<'k> {
             kit,
             pieces,
             offsets,
+            last_context: Mutex::new(None),
         };
         let compiled = renderer.compile_all(&units)?;
         let mut renderer = renderer;
@@ -116,17 +120,18 @@ impl<'k> Renderer<'k> {
     pub fn render(&self, path: &str, context: &Value) -> Result<String> {
         let name = path.strip_suffix(".hbs").unwrap_or(path);
         if let Some(pieces) = self.pieces.get(name) {
-            let context = Context::from(context.clone());
-            let mut out = String::new();
-            for piece in pieces {
-                out.push_str(
-                    &self
-                        .registry
-                        .render_with_context(piece, &context)
-                        .map_err(|e| self.render_error(&e, None))?,
-                );
-            }
-            return Ok(out);
+            return self.with_context(context, |context| {
+                let mut out = String::new();
+                for piece in pieces {
+                    out.push_str(
+                        &self
+                            .registry
+                            .render_with_context(piece, context)
+                            .map_err(|e| self.render_error(&e, None))?,
+                    );
+                }
+                Ok(out)
+            });
         }
         if !self.registry.has_template(name) {
             return Err(Error::Invalid {
@@ -137,16 +142,36 @@ impl<'k> Renderer<'k> {
                 ),
             });
         }
-        self.registry
-            .render(name, context)
-            .map_err(|e| self.render_error(&e, None))
+        self.with_context(context, |context| {
+            self.registry
+                .render_with_context(name, context)
+                .map_err(|e| self.render_error(&e, None))
+        })
     }
 
     /// Renders a one-line template such as an output path from the manifest.
     pub fn render_inline(&self, template: &str, context: &Value, what: &str) -> Result<String> {
-        self.registry
-            .render_template(template, context)
-            .map_err(|e| self.render_error(&e, Some(what)))
+        self.with_context(context, |ctx| {
+            self.registry
+                .render_template_with_context(template, ctx)
+                .map_err(|e| self.render_error(&e, Some(what)))
+        })
+    }
+
+    /// Runs `f` with `value` as a handlebars context. Handing a `Value` to handlebars copies
+    /// it; the copy of the last context is kept, because a command renders many templates
+    /// with one context.
+    fn with_context<T>(&self, value: &Value, f: impl FnOnce(&Context) -> T) -> T {
+        let mut cache = self.last_context.lock().unwrap_or_else(|e| e.into_inner());
+        match cache.as_ref() {
+            Some((cached, context)) if cached == value => f(context),
+            _ => {
+                let context = Context::from(value.clone());
+                let out = f(&context);
+                *cache = Some((value.clone(), context));
+                out
+            }
+        }
     }
 
     /// Compiles `units` on every core.

@@ -199,22 +199,40 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
             }
         }
     }
-    drop_switched_off(
-        app,
-        &mut draft,
-        &renderer,
-        &kit,
-        &context,
-        &record,
-        &inputs.service.name,
-    )?;
-    crate::commands::lifecycle::drop_stale_entries(
-        &root,
-        &mut draft,
-        &record,
-        &inputs.service.name,
-        &context,
-    )?;
+    // Answers that differ from the recorded ones may leave parts of the earlier `new`
+    // behind; re-running with the same answers (the common case) cannot.
+    let same_answers = recorded.as_ref().is_some_and(|(entry, webhooks)| {
+        let known = Known {
+            recorded: Some(entry),
+            recorded_webhooks: Some(*webhooks),
+            catalog: catalog.get(&inputs.service.name),
+        };
+        inputs::resolve(
+            inputs.service.clone(),
+            &Flags::default(),
+            &known,
+            Mode::Defaults,
+        )
+        .is_ok_and(|previous| previous == inputs)
+    });
+    if !same_answers {
+        drop_switched_off(
+            app,
+            &mut draft,
+            &renderer,
+            &kit,
+            &context,
+            &record,
+            &inputs.service.name,
+        )?;
+        crate::commands::lifecycle::drop_stale_entries(
+            &root,
+            &mut draft,
+            &record,
+            &inputs.service.name,
+            &context,
+        )?;
+    }
     if let Some(previous) = record.written(&inputs.service.name) {
         // A second `new` of a recorded service: what was there before the first one is what
         // `remove` must keep; the files the first one created stay created.
