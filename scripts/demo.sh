@@ -7,7 +7,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 kit="${1:-django}"
 cargo build --quiet --release --manifest-path "$root/Cargo.toml"
-bin="$root/target/release/integrate"
+bin="${CARGO_TARGET_DIR:-$root/target}/release/integrate"
 work="$(mktemp -d "${TMPDIR:-/tmp}/integrate-demo.XXXXXX")"
 cp -R "$root/examples/$kit-app" "$work/app"
 rm -rf "$work/app/node_modules" "$work/app/target" "$work/app/.venv"

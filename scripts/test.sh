@@ -21,7 +21,7 @@ step cargo test --locked
 [ "${1:-}" = "--rust" ] && exit 0
 
 step cargo build --locked
-bin="$root/target/debug/integrate"
+bin="${CARGO_TARGET_DIR:-$root/target}/debug/integrate"
 for kit in django typescript rails rust; do
   step bash "scripts/e2e-$kit.sh" "$bin"
 done
