@@ -11,6 +11,7 @@ use toml_edit::{DocumentMut, Item, Table};
 
 use crate::commands::{default_paths, App};
 use crate::context::{self, holds};
+use crate::editors::toml::member_name;
 use crate::editors::{block, env};
 use crate::error::{Error, Result};
 use crate::inputs::{self, Flags, Inputs, Known, Mode};
@@ -587,22 +588,6 @@ fn prune(table: &mut Table, prefix: &str, kept: &[String]) {
         if remove {
             table.remove(&key);
         }
-    }
-}
-
-/// The name an array member is matched by, as the toml editor matches it: a string's
-/// leading package name (`requests>=2` → `requests`), or the whole value otherwise.
-fn member_name(value: &toml_edit::Value) -> String {
-    match value {
-        toml_edit::Value::String(s) => {
-            let s = s.value();
-            let end = s
-                .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
-                .unwrap_or(s.len());
-            let name = if end == 0 { s } else { &s[..end] };
-            name.to_ascii_lowercase().replace('_', "-")
-        }
-        other => other.to_string().trim().to_string(),
     }
 }
 

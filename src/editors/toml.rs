@@ -227,7 +227,7 @@ fn union(array: &mut Array, source: &Array) {
 
 /// The name an array member is matched by: a string's leading package name
 /// (`requests>=2` → `requests`), or the whole value otherwise.
-fn member_name(value: &Value) -> String {
+pub fn member_name(value: &Value) -> String {
     match value {
         Value::String(s) => {
             let s = s.value();
