@@ -10,7 +10,10 @@ use common::{example_copy, integrate};
 /// auth style, and a generic one.
 const CASES: &[(&str, &[&str])] = &[
     ("stripe", &["--webhooks"]),
-    ("acme", &["--category", "other", "--auth", "api-key", "--webhooks"]),
+    (
+        "acme",
+        &["--category", "other", "--auth", "api-key", "--webhooks"],
+    ),
     ("twilio", &["--webhooks"]),
     ("resend", &["--webhooks"]),
 ];
@@ -18,14 +21,21 @@ const CASES: &[(&str, &[&str])] = &[
 fn snapshot_kit(kit: &str) {
     let repo = example_copy(kit);
     std::fs::create_dir_all(repo.path().join(".git")).unwrap();
-    integrate(repo.path()).args(["init", "--yes", "--kit", kit]).assert().success();
+    integrate(repo.path())
+        .args(["init", "--yes", "--kit", kit])
+        .assert()
+        .success();
     for (service, flags) in CASES {
         let out = integrate(repo.path())
             .args(["new", service, "--yes", "--json"])
             .args(*flags)
             .output()
             .unwrap();
-        assert!(out.status.success(), "{kit} {service}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{kit} {service}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         for change in report["outcome"]["changes"].as_array().unwrap() {
             if change["action"] != "create" {
