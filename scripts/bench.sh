@@ -14,7 +14,15 @@ bin="${CARGO_TARGET_DIR:-$root/target}/release/integrate"
 work="$(mktemp -d "${TMPDIR:-/tmp}/integrate-bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT
 
-now_ns() { date +%s%N; }
+# Runs a command and appends its wall time in ns to the file $1. $EPOCHREALTIME (bash 5)
+# reads the clock without starting a process, so nothing but the command is timed.
+timed() {
+  local out=$1; shift
+  local t0=${EPOCHREALTIME/[.,]/}
+  "$@" </dev/null
+  local t1=${EPOCHREALTIME/[.,]/}
+  echo $(((10#$t1 - 10#$t0) * 1000)) >>"$out"
+}
 stats() { sort -n | awk '{a[NR]=$1} END {printf "median %6.2f ms   min %6.2f ms   max %6.2f ms   (n=%d)\n", a[int((NR+1)/2)]/1e6, a[1]/1e6, a[NR]/1e6, NR}'; }
 nosync=(); command -v eatmydata >/dev/null && nosync=(eatmydata)
 
@@ -28,14 +36,11 @@ for kit in "${kits[@]}"; do
   : >"$work/new"; : >"$work/again"; : >"$work/nosync"
   for _ in $(seq "$runs"); do
     rm -rf "$work/app"; cp -R "$pristine" "$work/app"
-    start=$(now_ns); "$bin" -q -C "$work/app" new stripe --yes --webhooks </dev/null; end=$(now_ns)
-    echo $((end - start)) >>"$work/new"
-    start=$(now_ns); "$bin" -q -C "$work/app" new stripe --yes --webhooks </dev/null; end=$(now_ns)
-    echo $((end - start)) >>"$work/again"
+    timed "$work/new" "$bin" -q -C "$work/app" new stripe --yes --webhooks
+    timed "$work/again" "$bin" -q -C "$work/app" new stripe --yes --webhooks
     if [ ${#nosync[@]} -gt 0 ]; then
       rm -rf "$work/app"; cp -R "$pristine" "$work/app"
-      start=$(now_ns); "${nosync[@]}" "$bin" -q -C "$work/app" new stripe --yes --webhooks </dev/null; end=$(now_ns)
-      echo $((end - start)) >>"$work/nosync"
+      timed "$work/nosync" "${nosync[@]}" "$bin" -q -C "$work/app" new stripe --yes --webhooks
     fi
   done
   printf '%-11s new stripe:          %s\n' "$kit" "$(stats <"$work/new")"
