@@ -5,7 +5,7 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use crate::cli::InitArgs;
-use crate::commands::{default_paths, execute, plan_edit, App};
+use crate::commands::{default_paths, execute, output_path, plan_edit, App};
 use crate::context::{self, holds};
 use crate::error::{Error, Result};
 use crate::kit::{known_kits, Kit};
@@ -68,11 +68,7 @@ pub fn run(app: &App, args: &InitArgs) -> Result<()> {
         .iter()
         .filter(|s| holds(s.when.as_deref(), &context))
     {
-        let origin = format!("{} ({})", crate::commands::kit_origin(&kit), spec.template);
-        let path = repo::check_relative(
-            &renderer.render_inline(&spec.path, &context, "init path")?,
-            &origin,
-        )?;
+        let path = output_path(&renderer, &kit, &spec.path, &spec.template, &context)?;
         if draft.read(&path)?.is_some() {
             continue;
         }

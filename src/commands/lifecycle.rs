@@ -172,10 +172,12 @@ impl Project {
             if !holds(spec.when.as_deref(), context) {
                 continue;
             }
-            let origin = format!("{} ({})", self.kit.name(), spec.template);
-            let path = repo::check_relative(
-                &renderer.render_inline(&spec.path, context, "edit path")?,
-                &origin,
+            let path = crate::commands::output_path(
+                renderer,
+                &self.kit,
+                &spec.path,
+                &spec.template,
+                context,
             )?;
             let body = renderer.render(&spec.template, context)?;
             let id = spec

@@ -83,11 +83,7 @@ pub fn plan_edit(
     if !holds(spec.when.as_deref(), context) {
         return Ok(None);
     }
-    let origin = format!("{} ({})", kit_origin(kit), spec.template);
-    let path = repo::check_relative(
-        &renderer.render_inline(&spec.path, context, "edit path")?,
-        &origin,
-    )?;
+    let path = output_path(renderer, kit, &spec.path, &spec.template, context)?;
     let current = match draft.read(&path)? {
         Some(text) => text,
         None => match spec.if_missing {
@@ -135,6 +131,21 @@ pub fn plan_edit(
     };
     draft.write(&path, updated)?;
     Ok(Some(path))
+}
+
+/// Renders the output path of a manifest entry (`path = "..."`) and checks that it is a
+/// relative path inside the repo; errors name the kit manifest and the entry's template.
+pub fn output_path(
+    renderer: &Renderer,
+    kit: &Kit,
+    path_template: &str,
+    template: &str,
+    context: &Value,
+) -> Result<String> {
+    let origin = format!("{} ({template})", kit_origin(kit));
+    let rendered =
+        renderer.render_inline(path_template, context, &format!("path of {template}"))?;
+    repo::check_relative(&rendered, &origin)
 }
 
 /// The fence id of a block edit without an explicit `id`: its template's file stem.

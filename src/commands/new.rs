@@ -5,7 +5,7 @@ use serde_json::{json, Map, Value};
 use crate::catalog::Catalog;
 use crate::cli::NewArgs;
 use crate::commands::lifecycle::already_present;
-use crate::commands::{default_paths, execute, plan_edit, App};
+use crate::commands::{default_paths, execute, output_path, plan_edit, App};
 use crate::context::{self, holds};
 use crate::error::{Error, Result};
 use crate::inputs::{self, Flags, Known, Mode};
@@ -143,11 +143,7 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
         .iter()
         .filter(|s| holds(s.when.as_deref(), &context))
     {
-        let origin = format!("{} ({})", crate::commands::kit_origin(&kit), spec.template);
-        let path = repo::check_relative(
-            &renderer.render_inline(&spec.path, &context, "file path")?,
-            &origin,
-        )?;
+        let path = output_path(&renderer, &kit, &spec.path, &spec.template, &context)?;
         let content = renderer.render(&spec.template, &context)?;
         written.files.insert(path.clone(), hash(&content));
         let pristine = match (previous_files.get(&path), draft.read(&path)?) {
@@ -163,10 +159,7 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
     }
     for spec in edits {
         // What the file held before this edit, so `remove` can undo exactly what it adds.
-        let target = renderer
-            .render_inline(&spec.path, &context, "edit path")
-            .ok()
-            .and_then(|p| repo::check_relative(&p, "").ok());
+        let target = output_path(&renderer, &kit, &spec.path, &spec.template, &context).ok();
         let before = match &target {
             Some(path) => draft.read(path)?,
             None => None,
@@ -300,10 +293,7 @@ fn drop_switched_off(
         .iter()
         .filter(|s| !holds(s.when.as_deref(), context))
     {
-        let path = repo::check_relative(
-            &renderer.render_inline(&spec.path, context, "file path")?,
-            &spec.template,
-        )?;
+        let path = output_path(renderer, kit, &spec.path, &spec.template, context)?;
         let Some(recorded) = previous.files.get(&path) else {
             continue;
         };
@@ -324,10 +314,7 @@ fn drop_switched_off(
         if spec.kind != EditKind::Block {
             continue;
         }
-        let path = repo::check_relative(
-            &renderer.render_inline(&spec.path, context, "edit path")?,
-            &spec.template,
-        )?;
+        let path = output_path(renderer, kit, &spec.path, &spec.template, context)?;
         let Some(current) = draft.read(&path)? else {
             continue;
         };
