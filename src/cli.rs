@@ -107,7 +107,7 @@ pub struct RemoveArgs {
 pub struct NewArgs {
     /// The service to integrate: `stripe`, `Stripe Connect`, `stripe_connect`, ...
     pub service: Option<String>,
-    /// Category of the service
+    /// Category: payments, email, sms, storage, auth, monitoring, analytics, ai, search, crm, messaging, other
     #[arg(long, value_name = "CAT")]
     pub category: Option<String>,
     /// How requests authenticate: bearer, api-key, basic, oauth2, none
