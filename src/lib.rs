@@ -19,6 +19,7 @@ pub mod names;
 pub mod output;
 pub mod plan;
 pub mod prompt;
+pub mod prune;
 pub mod record;
 pub mod render;
 pub mod repo;

@@ -14,6 +14,7 @@ use std::collections::HashMap;
 use std::sync::Mutex;
 
 use crate::kit::{Kit, Origin};
+use crate::prune;
 use crate::segments;
 
 /// A renderer holding the compiled templates a command needs.
@@ -24,6 +25,10 @@ pub struct Renderer<'k> {
     pieces: HashMap<String, Vec<String>>,
     /// Piece name → (template name, lines before the piece).
     offsets: HashMap<String, (String, usize)>,
+    /// Template name → original line of each line of its pruned text.
+    line_maps: HashMap<String, Vec<usize>>,
+    /// The context the templates were pruned for, if they were.
+    pruned_for: Option<Value>,
     /// The last context rendered with, and its handlebars copy.
     last_context: Mutex<Option<(Value, Context)>>,
 }
@@ -31,7 +36,7 @@ pub struct Renderer<'k> {
 const INLINE: &str = "<inline>";
 
 /// Pieces of about this many bytes keep compiling linear (see [`crate::segments`]).
-const PIECE_BYTES: usize = 1024;
+const PIECE_BYTES: usize = 256;
 
 struct Unit {
     name: String,
@@ -43,6 +48,25 @@ impl<'k> Renderer<'k> {
     /// the partials they include. Compiling is the costly part of a run, so templates a
     /// command does not use are never compiled, and large ones compile in pieces.
     pub fn new<'a>(kit: &'k Kit, needed: impl IntoIterator<Item = &'a str>) -> Result<Self> {
+        Self::build(kit, needed, None)
+    }
+
+    /// Like [`Renderer::new`], for rendering with `context` only: the templates are first
+    /// pruned of the branches `context` does not take (see [`crate::prune`]), which makes
+    /// compiling them several times cheaper.
+    pub fn for_context<'a>(
+        kit: &'k Kit,
+        needed: impl IntoIterator<Item = &'a str>,
+        context: &Value,
+    ) -> Result<Self> {
+        Self::build(kit, needed, Some(context))
+    }
+
+    fn build<'a>(
+        kit: &'k Kit,
+        needed: impl IntoIterator<Item = &'a str>,
+        context: Option<&Value>,
+    ) -> Result<Self> {
         let mut registry = Handlebars::new();
         registry.set_strict_mode(true);
         registry.register_escape_fn(handlebars::no_escape);
@@ -56,6 +80,7 @@ impl<'k> Renderer<'k> {
         let mut offsets = HashMap::new();
         let mut partials: Vec<String> = Vec::new();
         let mut raw_lines: Vec<String> = Vec::new();
+        let mut line_maps = HashMap::new();
         for name in &top {
             let Some(file) = kit.files.get(&format!("{name}.hbs")) else {
                 continue;
@@ -63,8 +88,19 @@ impl<'k> Renderer<'k> {
             if pieces.contains_key(name) {
                 continue;
             }
-            partials.extend(partial_names(&file.content));
-            let (text, lines) = segments::lift_raw_lines(&file.content, raw_lines.len());
+            // Only built-in templates are pruned: they are known to compile, while a team's
+            // override must be compiled whole so an error anywhere in it is reported.
+            let pruned = context
+                .filter(|_| matches!(file.origin, Origin::Builtin(_)))
+                .and_then(|c| prune::prune(&file.content, c));
+            let source = pruned
+                .as_ref()
+                .map_or(file.content.as_str(), |p| p.text.as_str());
+            partials.extend(partial_names(source));
+            let (text, lines) = segments::lift_raw_lines(source, raw_lines.len());
+            if let Some(pruned) = pruned {
+                line_maps.insert(name.clone(), pruned.line_map);
+            }
             raw_lines.extend(lines);
             let split = segments::split(&text, PIECE_BYTES);
             if split.len() == 1 {
@@ -106,6 +142,8 @@ impl<'k> Renderer<'k> {
             kit,
             pieces,
             offsets,
+            line_maps,
+            pruned_for: context.cloned(),
             last_context: Mutex::new(None),
         };
         let compiled = renderer.compile_all(&units)?;
@@ -119,6 +157,11 @@ impl<'k> Renderer<'k> {
     /// Renders the kit template at `path` (with or without `.hbs`).
     pub fn render(&self, path: &str, context: &Value) -> Result<String> {
         let name = path.strip_suffix(".hbs").unwrap_or(path);
+        if self.pruned_for.as_ref().is_some_and(|c| c != context) {
+            return Err(Error::Other(format!(
+                "internal error: {path} was prepared for another context; please report this"
+            )));
+        }
         if let Some(pieces) = self.pieces.get(name) {
             return self.with_context(context, |context| {
                 let mut out = String::new();
@@ -222,11 +265,23 @@ impl<'k> Renderer<'k> {
         }
     }
 
+    /// The line of the template file behind `line` of the text compiled for `template`.
+    fn original_line(&self, template: Option<&str>, line: usize) -> usize {
+        template
+            .and_then(|t| self.line_maps.get(t))
+            .and_then(|map| map.get(line.checked_sub(1)?))
+            .copied()
+            .unwrap_or(line)
+    }
+
     fn template_error(&self, e: &TemplateError) -> Error {
         let (name, offset) = self.locate(e.name().map(String::as_str));
         let mut location = origin_of(self.kit, name.as_deref());
         if let Some((line, column)) = e.pos() {
-            location = format!("{location}:{}:{column}", line + offset);
+            location = format!(
+                "{location}:{}:{column}",
+                self.original_line(name.as_deref(), line + offset)
+            );
         }
         Error::Template {
             location,
@@ -244,7 +299,10 @@ impl<'k> Renderer<'k> {
             _ => origin_of(self.kit, None),
         };
         if let (Some(line), Some(column)) = (e.line_no, e.column_no) {
-            location = format!("{location}:{}:{column}", line + offset);
+            location = format!(
+                "{location}:{}:{column}",
+                self.original_line(name.as_deref(), line + offset)
+            );
         }
         let message = match e.reason() {
             RenderErrorReason::TemplateError(t) => t.reason().to_string(),
@@ -440,6 +498,7 @@ mod tests {
                 .iter()
                 .chain(&kit.manifest.init)
                 .map(|f| f.template.as_str())
+                .chain(kit.manifest.edit.iter().map(|e| e.template.as_str()))
                 .collect();
             let renderer = Renderer::new(&kit, templates.iter().copied()).unwrap();
             for (auth, scheme) in &cases {
@@ -453,6 +512,8 @@ mod tests {
                 let service = ServiceName::parse("acme-pay", &kit.manifest.language).unwrap();
                 let inputs = resolve(service, &flags, &Known::default(), Mode::Defaults).unwrap();
                 let context = crate::context::for_new(&inputs, kit_name, &paths);
+                let pruned =
+                    Renderer::for_context(&kit, templates.iter().copied(), &context).unwrap();
                 for template in &templates {
                     let whole = &kit.files[*template].content;
                     let expected = renderer.registry.render_template(whole, &context).unwrap();
@@ -460,6 +521,11 @@ mod tests {
                     assert!(
                         actual == expected,
                         "{kit_name} {template} ({auth}, {scheme}) differs when compiled in pieces"
+                    );
+                    let actual = pruned.render(template, &context).unwrap();
+                    assert!(
+                        actual == expected,
+                        "{kit_name} {template} ({auth}, {scheme}) differs when pruned"
                     );
                 }
             }

@@ -90,14 +90,15 @@ fn cut_points(text: &str, target: usize) -> Option<Vec<usize>> {
     (depth == 0).then_some(cuts)
 }
 
-enum Tag {
+/// What a tag does to block nesting.
+pub enum Tag {
     Open,
     Close,
     Other,
 }
 
 /// The end of the tag starting at `start` and whether it opens or closes a block.
-fn tag_end(text: &str, start: usize) -> Option<(usize, Tag)> {
+pub fn tag_end(text: &str, start: usize) -> Option<(usize, Tag)> {
     let rest = &text[start..];
     if let Some(comment) = rest
         .strip_prefix("{{!--")

@@ -130,7 +130,7 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
         .iter()
         .map(|s| s.template.as_str())
         .chain(edits.iter().map(|s| s.template.as_str()));
-    let renderer = Renderer::new(&kit, needed)?;
+    let renderer = Renderer::for_context(&kit, needed, &context)?;
     let mut draft = Draft::new(&root);
     let mut written = Written::default();
     let previous_files = record
