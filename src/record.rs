@@ -58,8 +58,10 @@ impl Record {
             }
         }
         if let Some(item) = record.doc.get("integrations") {
-            if !item.is_table_like() {
-                return Err(invalid("`integrations` must be a table of integrations"));
+            if !item.is_table() {
+                return Err(invalid(
+                    "`integrations` must be a table of `[integrations.<service>]` sections",
+                ));
             }
         }
         Ok(record)
@@ -415,6 +417,8 @@ mod tests {
         assert!(err.starts_with("integrate.toml:2:"), "{err}");
         let err = Record::parse("kit = 3\n").unwrap_err().to_string();
         assert!(err.contains("`kit` must be a string"), "{err}");
+        let err = Record::parse("kit = \"d\"\nintegrations = {}\n").unwrap_err().to_string();
+        assert!(err.contains("integrations"), "{err}");
         let err = Record::parse("kit = \"d\"\nintegrations = 1\n")
             .unwrap_err()
             .to_string();
