@@ -417,7 +417,9 @@ mod tests {
         assert!(err.starts_with("integrate.toml:2:"), "{err}");
         let err = Record::parse("kit = 3\n").unwrap_err().to_string();
         assert!(err.contains("`kit` must be a string"), "{err}");
-        let err = Record::parse("kit = \"d\"\nintegrations = {}\n").unwrap_err().to_string();
+        let err = Record::parse("kit = \"d\"\nintegrations = {}\n")
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("integrations"), "{err}");
         let err = Record::parse("kit = \"d\"\nintegrations = 1\n")
             .unwrap_err()
