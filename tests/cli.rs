@@ -283,3 +283,23 @@ fn a_provider_without_a_verifiable_scheme_needs_one() {
         .stderr(contains("--webhook-scheme"));
     assert_eq!(snapshot(repo.path()), before);
 }
+
+#[test]
+fn new_then_remove_gives_back_a_dotenv_without_final_newline() {
+    let repo = mini_repo();
+    let env = repo.path().join(".env.example");
+    std::fs::write(&env, "DEBUG=1\r\nSECRET=x").unwrap();
+    let before = snapshot(repo.path());
+    integrate(repo.path())
+        .args(["new", "acme", "--yes", "--webhooks"])
+        .assert()
+        .success();
+    let added = std::fs::read_to_string(&env).unwrap();
+    assert!(added.contains("\r\nACME_API_KEY=\r\n"), "{added:?}");
+    assert!(!added.ends_with('\n'), "{added:?}");
+    integrate(repo.path())
+        .args(["remove", "acme"])
+        .assert()
+        .success();
+    assert_eq!(snapshot(repo.path()), before);
+}

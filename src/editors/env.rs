@@ -37,7 +37,7 @@ pub fn upsert(original: &str, rendered: &str) -> String {
             text.push_str(line);
             text.push('\n');
         }
-        Ok(append_lines(body, &text))
+        Ok(same_final_newline(body, append_lines(body, &text)))
     });
     match result {
         Ok(text) => text,
@@ -67,6 +67,25 @@ fn selection<'a>(existing: &[&str], rendered: &'a str) -> Vec<&'a str> {
         added.clear();
     }
     added
+}
+
+/// The lines not dropped, joined.
+fn kept_lines(lines: &[&str], drop: &[bool]) -> String {
+    lines
+        .iter()
+        .zip(drop)
+        .filter(|(_, d)| !**d)
+        .map(|(l, _)| *l)
+        .collect()
+}
+
+/// `edited` with the final-newline state of `body`: a file that did not end in a newline
+/// still does not, so `remove` can give back its exact bytes.
+fn same_final_newline(body: &str, mut edited: String) -> String {
+    if !body.is_empty() && !body.ends_with('\n') && edited.ends_with('\n') {
+        edited.pop();
+    }
+    edited
 }
 
 fn added_keys<'a>(lines: &[&'a str]) -> Vec<&'a str> {
@@ -136,12 +155,7 @@ pub fn remove(original: &str, rendered: &str, kept: &[String]) -> String {
                 }
             }
         }
-        Ok(lines
-            .iter()
-            .zip(drop)
-            .filter(|(_, d)| !d)
-            .map(|(l, _)| *l)
-            .collect())
+        Ok(same_final_newline(body, kept_lines(&lines, &drop)))
     });
     match result {
         Ok(text) => text,
@@ -156,12 +170,7 @@ pub fn remove_lines(original: &str, rendered: &str, kept: &[String]) -> String {
     let result: Result<String, std::convert::Infallible> = edit_preserving(original, |body| {
         let lines: Vec<&str> = body.split_inclusive('\n').collect();
         let (drop, _) = mark(&lines, rendered, kept);
-        Ok(lines
-            .iter()
-            .zip(drop)
-            .filter(|(_, d)| !d)
-            .map(|(l, _)| *l)
-            .collect())
+        Ok(same_final_newline(body, kept_lines(&lines, &drop)))
     });
     match result {
         Ok(text) => text,
@@ -197,7 +206,7 @@ pub fn rechunk(original: &str, rendered: &str, kept: &[String]) -> String {
                 out.push_str(line);
             }
         }
-        Ok(out)
+        Ok(same_final_newline(body, out))
     });
     match result {
         Ok(text) if text == original => upsert(original, rendered),
@@ -240,7 +249,15 @@ mod tests {
 
     #[test]
     fn file_without_final_newline_gets_the_key_on_its_own_line() {
-        assert_eq!(upsert("A=1", "B=2\n"), "A=1\n\nB=2\n");
+        let added = upsert("A=1", "# S\nB=2\n");
+        assert_eq!(added, "A=1\n\n# S\nB=2");
+        assert_eq!(remove(&added, "# S\nB=2\n", &[]), "A=1");
+        let twice = upsert(&added, "# T\nC=3\n");
+        assert_eq!(twice, "A=1\n\n# S\nB=2\n\n# T\nC=3");
+        assert_eq!(
+            remove(&twice, "# S\nB=2\n", &[]),
+            upsert("A=1", "# T\nC=3\n")
+        );
     }
 
     #[test]
