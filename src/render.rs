@@ -2,7 +2,7 @@
 
 use handlebars::{
     handlebars_helper, Context, Handlebars, Helper, HelperResult, Output, RenderContext,
-    RenderError, RenderErrorReason, Template, TemplateError,
+    RenderError, RenderErrorReason, Renderable, StringOutput, Template, TemplateError,
 };
 use heck::{
     ToKebabCase, ToLowerCamelCase, ToPascalCase, ToShoutySnakeCase, ToSnakeCase, ToTitleCase,
@@ -29,6 +29,8 @@ pub struct Renderer<'k> {
     line_maps: HashMap<String, Vec<usize>>,
     /// The context the templates were pruned for, if they were.
     pruned_for: Option<Value>,
+    /// Inline templates (output paths) compiled so far.
+    inline: Mutex<HashMap<String, Template>>,
     /// The last context rendered with, and its handlebars copy.
     last_context: Mutex<Option<(Value, Context)>>,
 }
@@ -144,6 +146,7 @@ impl<'k> Renderer<'k> {
             offsets,
             line_maps,
             pruned_for: context.cloned(),
+            inline: Mutex::new(HashMap::new()),
             last_context: Mutex::new(None),
         };
         let compiled = renderer.compile_all(&units)?;
@@ -193,10 +196,21 @@ impl<'k> Renderer<'k> {
     }
 
     /// Renders a one-line template such as an output path from the manifest.
+    /// Each distinct one is compiled once per renderer.
     pub fn render_inline(&self, template: &str, context: &Value, what: &str) -> Result<String> {
+        let mut inline = self.inline.lock().unwrap_or_else(|e| e.into_inner());
+        if !inline.contains_key(template) {
+            let compiled = Template::compile(template)
+                .map_err(|e| self.render_error(&RenderError::from(e), Some(what)))?;
+            inline.insert(template.to_string(), compiled);
+        }
+        let compiled = &inline[template];
         self.with_context(context, |ctx| {
-            self.registry
-                .render_template_with_context(template, ctx)
+            let mut out = StringOutput::new();
+            let mut rc = RenderContext::new(None);
+            compiled
+                .render(&self.registry, ctx, &mut rc, &mut out)
+                .and_then(|()| out.into_string().map_err(RenderError::from))
                 .map_err(|e| self.render_error(&e, Some(what)))
         })
     }
