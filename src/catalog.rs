@@ -137,16 +137,8 @@ impl Catalog {
 
 fn parse_table(text: &str, path: &Path) -> Result<toml::Table> {
     text.parse::<toml::Table>().map_err(|e| {
-        let (line, column) = e
-            .span()
-            .map(|s| crate::editors::line_col(text, s.start))
-            .unwrap_or((1, 1));
-        Error::Parse {
-            path: path.to_path_buf(),
-            line,
-            column,
-            message: format!("{}; fix the file and run again", e.message()),
-        }
+        let message = format!("{}; fix the file and run again", e.message());
+        Error::parse_at(path, text, e.span(), message)
     })
 }
 

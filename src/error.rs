@@ -77,6 +77,25 @@ impl Error {
         }
     }
 
+    /// A parse error in `text` (the content of `path`) at byte range `span`, reported as
+    /// line and column.
+    pub fn parse_at(
+        path: impl Into<PathBuf>,
+        text: &str,
+        span: Option<std::ops::Range<usize>>,
+        message: String,
+    ) -> Self {
+        let (line, column) = span
+            .map(|s| crate::editors::line_col(text, s.start))
+            .unwrap_or((1, 1));
+        Error::Parse {
+            path: path.into(),
+            line,
+            column,
+            message,
+        }
+    }
+
     /// An I/O error on `path`.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {

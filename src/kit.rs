@@ -163,16 +163,8 @@ impl Kit {
 
 fn parse_manifest(file: &KitFile) -> Result<Manifest> {
     toml::from_str(&file.content).map_err(|e| {
-        let (line, column) = e
-            .span()
-            .map(|s| crate::editors::line_col(&file.content, s.start))
-            .unwrap_or((1, 1));
-        Error::Parse {
-            path: PathBuf::from(file.origin.to_string()),
-            line,
-            column,
-            message: format!("invalid kit manifest: {}", e.message()),
-        }
+        let message = format!("invalid kit manifest: {}", e.message());
+        Error::parse_at(file.origin.to_string(), &file.content, e.span(), message)
     })
 }
 

@@ -36,16 +36,8 @@ impl Record {
     /// Parses record text; errors name `integrate.toml` with line and column.
     pub fn parse(text: &str) -> Result<Self> {
         let doc: DocumentMut = text.parse().map_err(|e: toml_edit::TomlError| {
-            let (line, column) = e
-                .span()
-                .map(|s| crate::editors::line_col(text, s.start))
-                .unwrap_or((1, 1));
-            Error::Parse {
-                path: RECORD_FILE.into(),
-                line,
-                column,
-                message: format!("{}; fix the file and run again", e.message().trim()),
-            }
+            let message = format!("{}; fix the file and run again", e.message().trim());
+            Error::parse_at(RECORD_FILE, text, e.span(), message)
         })?;
         let record = Record {
             text: text.to_string(),
