@@ -2,12 +2,19 @@
 //!
 //! Kit templates hold every variant side by side (`{{#if (eq auth.style "basic")}}`, one
 //! branch per webhook scheme), and compiling is what a run spends its time on. When the
-//! context is known, `{{#if}}` / `{{#unless}}` blocks whose condition can be decided from it
-//! are replaced by the branch handlebars would take, exactly as handlebars would render it
-//! (standalone tag lines vanish, inline tags leave their line). Anything this cannot decide
-//! is left for handlebars: conditions other than a root path, `eq`, `ne` or `not`; blocks
-//! inside `each`, `with` or other helpers that change the context; whitespace control;
-//! `else if` chains; raw blocks and inline partials.
+//! context is known, two things are done ahead of handlebars, exactly as handlebars would
+//! render them:
+//! - `{{#if}}` / `{{#unless}}` blocks whose condition can be decided from the context are
+//!   replaced by the branch taken (standalone tag lines vanish, inline tags leave their
+//!   line);
+//! - a plain value `{{service.pascal}}`, or one of the kit's case or `json` helpers applied
+//!   to a value, is replaced by its text.
+//!
+//! Anything this cannot decide is left for handlebars: conditions other than a root path,
+//! `eq`, `ne`, `not`, `and` or `or`; whatever sits inside `each`, `with` or other helpers
+//! that change the context; whitespace control; `else if` chains; raw blocks and inline
+//! partials; values that are missing, empty, not a string, number or boolean, or whose text
+//! holds braces, backslashes or line breaks.
 
 use serde_json::Value;
 
@@ -31,12 +38,13 @@ struct Open {
 
 /// Prunes `text` for `context`; `None` when nothing could be decided.
 pub fn prune(text: &str, context: &Value) -> Option<Pruned> {
-    if text.contains("{{{{") || text.contains("{{#*inline") {
+    if text.contains("{{{{") || text.contains("{{#*inline") || text.contains("\\{{") {
         return None;
     }
     let bytes = text.as_bytes();
     let mut stack: Vec<Open> = Vec::new();
     let mut cuts: Vec<(usize, usize)> = Vec::new();
+    let mut values: Vec<(usize, usize, String)> = Vec::new();
     let mut i = 0;
     while i < bytes.len() {
         if !bytes[i..].starts_with(b"{{") {
@@ -94,12 +102,16 @@ pub fn prune(text: &str, context: &Value) -> Option<Pruned> {
                             top.taken = None;
                         }
                     }
+                } else if !in_scope && !trims && !tag.contains('\n') {
+                    if let Some(value) = value_text(inner, context) {
+                        values.push((i, end, value));
+                    }
                 }
             }
         }
         i = end;
     }
-    if !stack.is_empty() || cuts.is_empty() {
+    if !stack.is_empty() || (cuts.is_empty() && values.is_empty()) {
         return None;
     }
     cuts.sort();
@@ -110,15 +122,25 @@ pub fn prune(text: &str, context: &Value) -> Option<Pruned> {
             _ => merged.push((start, end)),
         }
     }
+    // A value inside a cut goes with it; the rest replace their tags.
+    let mut edits: Vec<(usize, usize, &str)> = merged.iter().map(|&(s, e)| (s, e, "")).collect();
+    edits.extend(
+        values
+            .iter()
+            .filter(|(start, _, _)| !merged.iter().any(|(s, e)| s <= start && start < e))
+            .map(|(s, e, v)| (*s, *e, v.as_str())),
+    );
+    edits.sort_by_key(|(start, _, _)| *start);
     let mut out = String::with_capacity(text.len());
     let mut line_map: Vec<usize> = Vec::new();
     let mut line = 1;
     let mut kept_from = 0;
-    for (start, end) in merged
-        .into_iter()
-        .chain(std::iter::once((text.len(), text.len())))
+    for (start, end, replacement) in
+        edits
+            .into_iter()
+            .chain(std::iter::once((text.len(), text.len(), "")))
     {
-        for ch in text[kept_from..start].chars() {
+        for ch in text[kept_from..start].chars().chain(replacement.chars()) {
             if out.is_empty() || out.ends_with('\n') {
                 line_map.push(line);
             }
@@ -137,6 +159,49 @@ pub fn prune(text: &str, context: &Value) -> Option<Pruned> {
         text: out,
         line_map,
     })
+}
+
+/// The names handlebars would call as a helper rather than look up as a value.
+const HELPERS: &[&str] = &[
+    "if", "unless", "each", "with", "lookup", "raw", "log", "eq", "ne", "gt", "gte", "lt", "lte",
+    "and", "or", "not", "len", "snake", "kebab", "pascal", "camel", "shouty", "title", "upper",
+    "lower", "json", "join", "__raw",
+];
+
+/// The text handlebars renders for the expression `inner` (a tag without its braces), when
+/// it is a plain value or a case or `json` helper applied to one, and the text can stand in
+/// the template without changing how the rest of it parses.
+fn value_text(inner: &str, context: &Value) -> Option<String> {
+    if inner.starts_with(['!', '>', '#', '/', '^', '&', '*', '@']) {
+        return None;
+    }
+    let tokens = tokenize(inner)?;
+    let text = match tokens.as_slice() {
+        [Token::Word(path)] if !HELPERS.contains(&path.as_str()) => {
+            match lookup(path, context, false)? {
+                Value::String(s) => s,
+                Value::Number(n) => n.to_string(),
+                Value::Bool(b) => b.to_string(),
+                _ => return None,
+            }
+        }
+        [Token::Word(helper), argument] => {
+            let value = match argument {
+                Token::Word(path) => lookup(path, context, false)?,
+                Token::Text(s) => Value::String(s.clone()),
+                _ => return None,
+            };
+            if helper == "json" {
+                serde_json::to_string(&value).ok()?
+            } else {
+                crate::render::case(helper, value.as_str()?)?
+            }
+        }
+        _ => return None,
+    };
+    let safe =
+        text.chars().any(|c| !c.is_whitespace()) && !text.contains(['{', '}', '\\', '\n', '\r']);
+    safe.then_some(text)
 }
 
 fn split_helper(inner: &str) -> (&str, &str) {
@@ -226,7 +291,7 @@ fn tokenize(text: &str) -> Option<Vec<Token>> {
 }
 
 /// One value from `tokens`: a string literal, a root path, or `(eq a b)` / `(ne a b)` /
-/// `(not a)`. A missing path is `null` only where `missing_ok` (the `if` helper's own
+/// `(not a)` / `(and a b ...)` / `(or a b ...)`. A missing path is `null` only where `missing_ok` (the `if` helper's own
 /// parameter, which handlebars reads as falsy); inside `eq`/`ne` strict mode would fail, so
 /// nothing is decided.
 fn expression<'t>(
@@ -251,6 +316,22 @@ fn expression<'t>(
                 "not" => {
                     let (a, rest) = expression(rest, context, false)?;
                     (Value::Bool(!truthy(&a)), rest)
+                }
+                "and" | "or" => {
+                    // Both take any number of values and read a missing one as falsy.
+                    let mut rest = rest;
+                    let mut truths = Vec::new();
+                    while !matches!(rest.first()?, Token::Close) {
+                        let (a, after) = expression(rest, context, true)?;
+                        truths.push(truthy(&a));
+                        rest = after;
+                    }
+                    let value = if helper == "and" {
+                        truths.iter().all(|t| *t)
+                    } else {
+                        truths.iter().any(|t| *t)
+                    };
+                    (Value::Bool(value), rest)
                 }
                 _ => return None,
             };
@@ -307,6 +388,7 @@ mod tests {
         let mut hb = handlebars::Handlebars::new();
         hb.set_strict_mode(true);
         hb.register_escape_fn(handlebars::no_escape);
+        crate::render::register_helpers(&mut hb);
         hb.render_template(text, context).unwrap()
     }
 
@@ -358,7 +440,57 @@ mod tests {
     fn line_map_points_at_the_original_lines() {
         let text = "l1\n{{#if no}}\nl3\nl4\n{{/if}}\nl6 {{y}}\n";
         let p = same(text, &json!({"no": false, "y": 1})).unwrap();
-        assert_eq!(p.text, "l1\nl6 {{y}}\n");
+        assert_eq!(p.text, "l1\nl6 1\n");
         assert_eq!(p.line_map[1], 6);
+    }
+
+    #[test]
+    fn plain_values_and_case_helpers_become_text() {
+        let ctx = json!({"service": {"pascal": "AcmePay"}, "n": 30, "on": true, "s": "a=1&b=<T>"});
+        let text = "class {{service.pascal}}Client:\n    timeout = {{n}} # {{on}}\n{{{s}}} {{json s}} {{snake service.pascal}} {{shouty \"x-y\"}}\n";
+        let p = same(text, &ctx).unwrap();
+        assert_eq!(
+            p.text,
+            "class AcmePayClient:\n    timeout = 30 # true\na=1&b=<T> \"a=1&b=<T>\" acme_pay X_Y\n"
+        );
+    }
+
+    #[test]
+    fn values_that_could_change_the_template_stay_tags() {
+        let ctx = json!({
+            "braces": "{{x}}", "slash": "a\\", "empty": "", "blank": "  ", "lines": "a\nb",
+            "list": [1], "null": null, "title": "t", "items": ["a"], "x": "x"
+        });
+        for tag in [
+            "{{braces}}",
+            "{{slash}}",
+            "{{empty}}",
+            "{{blank}}",
+            "{{lines}}",
+            "{{list}}",
+            "{{null}}",
+            "{{missing}}",
+            "{{snake list}}",
+            "{{x~}}",
+            "{{!-- x --}}",
+            "{{> x}}",
+            "{{lookup items 0}}",
+            "{{this}}",
+            "{{@root.x}}",
+        ] {
+            assert_eq!(prune(&format!("a {tag} b\n"), &ctx), None, "{tag}");
+        }
+        let text = "{{#each items}}\n{{x}} {{this}}\n{{/each}}\n";
+        assert_eq!(prune(text, &ctx), None);
+    }
+
+    #[test]
+    fn and_or_conditions_are_decided() {
+        let text = "{{#if (or (eq s \"a\") (eq s \"b\") f)}}\nyes\n{{else}}\nno\n{{/if}}\n{{#if (and t gone)}}\nboth\n{{/if}}\n";
+        for s in ["a", "b", "c"] {
+            let ctx = json!({"s": s, "f": false, "t": true});
+            let p = same(text, &ctx).unwrap();
+            assert!(!p.text.contains("{{"), "{}", p.text);
+        }
     }
 }

@@ -1,8 +1,8 @@
 //! Template rendering: handlebars in strict mode, no HTML escaping, case helpers.
 
 use handlebars::{
-    handlebars_helper, Context, Handlebars, Helper, HelperResult, Output, RenderContext,
-    RenderError, RenderErrorReason, Renderable, StringOutput, Template, TemplateError,
+    Context, Handlebars, Helper, HelperResult, Output, RenderContext, RenderError,
+    RenderErrorReason, Renderable, StringOutput, Template, TemplateError,
 };
 use heck::{
     ToKebabCase, ToLowerCamelCase, ToPascalCase, ToShoutySnakeCase, ToSnakeCase, ToTitleCase,
@@ -23,6 +23,8 @@ pub struct Renderer<'k> {
     kit: &'k Kit,
     /// Top-level templates compiled in pieces: template name → piece names, in order.
     pieces: HashMap<String, Vec<String>>,
+    /// Templates without a single tag (once pruned): their text is what they render.
+    literals: HashMap<String, String>,
     /// Piece name → (template name, lines before the piece).
     offsets: HashMap<String, (String, usize)>,
     /// Template name → original line of each line of its pruned text.
@@ -83,11 +85,12 @@ impl<'k> Renderer<'k> {
         let mut partials: Vec<String> = Vec::new();
         let mut raw_lines: Vec<String> = Vec::new();
         let mut line_maps = HashMap::new();
+        let mut literals = HashMap::new();
         for name in &top {
             let Some(file) = kit.files.get(&format!("{name}.hbs")) else {
                 continue;
             };
-            if pieces.contains_key(name) {
+            if pieces.contains_key(name) || literals.contains_key(name) {
                 continue;
             }
             // Only built-in templates are pruned: they are known to compile, while a team's
@@ -98,6 +101,10 @@ impl<'k> Renderer<'k> {
             let source = pruned
                 .as_ref()
                 .map_or(file.content.as_str(), |p| p.text.as_str());
+            if !source.contains("{{") {
+                literals.insert(name.clone(), source.to_string());
+                continue;
+            }
             partials.extend(partial_names(source));
             let (text, lines) = segments::lift_raw_lines(source, raw_lines.len());
             if let Some(pruned) = pruned {
@@ -143,6 +150,7 @@ impl<'k> Renderer<'k> {
             registry,
             kit,
             pieces,
+            literals,
             offsets,
             line_maps,
             pruned_for: context.cloned(),
@@ -164,6 +172,9 @@ impl<'k> Renderer<'k> {
             return Err(Error::Other(format!(
                 "internal error: {path} was prepared for another context; please report this"
             )));
+        }
+        if let Some(text) = self.literals.get(name) {
+            return Ok(text.clone());
         }
         if let Some(pieces) = self.pieces.get(name) {
             return self.with_context(context, |context| {
@@ -394,14 +405,48 @@ impl handlebars::HelperDef for RawLines {
     }
 }
 
-handlebars_helper!(snake: |s: str| s.to_snake_case());
-handlebars_helper!(kebab: |s: str| s.to_kebab_case());
-handlebars_helper!(pascal: |s: str| s.to_pascal_case());
-handlebars_helper!(camel: |s: str| s.to_lower_camel_case());
-handlebars_helper!(shouty: |s: str| s.to_shouty_snake_case());
-handlebars_helper!(title: |s: str| s.to_title_case());
-handlebars_helper!(upper: |s: str| s.to_uppercase());
-handlebars_helper!(lower: |s: str| s.to_lowercase());
+/// What the case helper `helper` (`snake`, `kebab`, ...) makes of `s`; `None` for another name.
+pub fn case(helper: &str, s: &str) -> Option<String> {
+    Some(match helper {
+        "snake" => s.to_snake_case(),
+        "kebab" => s.to_kebab_case(),
+        "pascal" => s.to_pascal_case(),
+        "camel" => s.to_lower_camel_case(),
+        "shouty" => s.to_shouty_snake_case(),
+        "title" => s.to_title_case(),
+        "upper" => s.to_uppercase(),
+        "lower" => s.to_lowercase(),
+        _ => return None,
+    })
+}
+
+/// A case helper: one string parameter, converted by [`case`].
+struct CaseHelper(&'static str);
+
+impl handlebars::HelperDef for CaseHelper {
+    fn call<'reg: 'rc, 'rc>(
+        &self,
+        h: &Helper<'rc>,
+        r: &'reg Handlebars<'reg>,
+        _: &'rc Context,
+        _: &mut RenderContext<'reg, 'rc>,
+        out: &mut dyn Output,
+    ) -> HelperResult {
+        let param = h
+            .param(0)
+            .filter(|p| !(r.strict_mode() && p.is_value_missing()))
+            .ok_or_else(|| RenderErrorReason::ParamNotFoundForName(self.0, "s".into()))?;
+        let text = param
+            .value()
+            .as_str()
+            .and_then(|s| case(self.0, s))
+            .ok_or_else(|| {
+                RenderErrorReason::ParamTypeMismatchForName(self.0, "s".into(), "str".into())
+            })?;
+        out.write(&text)?;
+        Ok(())
+    }
+}
 
 fn json_helper(
     h: &Helper,
@@ -444,15 +489,13 @@ fn join_helper(
     Ok(())
 }
 
-fn register_helpers(registry: &mut Handlebars<'static>) {
-    registry.register_helper("snake", Box::new(snake));
-    registry.register_helper("kebab", Box::new(kebab));
-    registry.register_helper("pascal", Box::new(pascal));
-    registry.register_helper("camel", Box::new(camel));
-    registry.register_helper("shouty", Box::new(shouty));
-    registry.register_helper("title", Box::new(title));
-    registry.register_helper("upper", Box::new(upper));
-    registry.register_helper("lower", Box::new(lower));
+/// Registers the case helpers, `json` and `join` (see docs/KITS.md).
+pub(crate) fn register_helpers(registry: &mut Handlebars<'static>) {
+    for name in [
+        "snake", "kebab", "pascal", "camel", "shouty", "title", "upper", "lower",
+    ] {
+        registry.register_helper(name, Box::new(CaseHelper(name)));
+    }
     registry.register_helper("json", Box::new(json_helper));
     registry.register_helper("join", Box::new(join_helper));
 }
