@@ -4,9 +4,10 @@
 //!    the repo (also through symlinks), folders are folders and writable, files are regular,
 //!    writable, and still hold the bytes the plan was computed from.
 //! 2. The journal (see [`crate::journal`]) records every file, its staged temp file and its
-//!    backup, and is synced to disk.
-//! 3. Each new content is staged beside its target (replacements of existing files are
-//!    synced), each original gets a backup (a hard link), the folders are synced, and the
+//!    backup.
+//! 3. Each new content is staged beside its target and each original gets a backup (a hard
+//!    link). Then the journal, the staged files, any copied backups and the folders whose
+//!    entries changed are synced to disk, all in one step (see [`crate::durable`]), and the
 //!    commit marker is written.
 //! 4. Each staged file is renamed over its target; the folders are synced.
 //! 5. Backups, the marker and the journal are removed.
@@ -24,14 +25,15 @@
 //! after the commit marker), `undo` (after the N-th file of an in-process rollback) or
 //! `locked` (N = 0: right after a command took the lock, before it plans anything).
 
+use std::fs::File;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::journal::{self, Entry, Journal, COMMIT_FILE, JOURNAL_FILE, TEMP_TAG};
+use crate::journal::{Entry, Journal, COMMIT_FILE, JOURNAL_FILE, TEMP_TAG};
 use crate::lock::STATE_DIR;
 use crate::plan::{Action, Plan};
-use crate::{repo, signals};
+use crate::{durable, repo, signals};
 
 /// Writes every change of `plan` under `root`, all or nothing.
 pub fn apply(root: &Path, plan: &Plan) -> Result<()> {
@@ -50,13 +52,23 @@ pub fn apply(root: &Path, plan: &Plan) -> Result<()> {
     let critical = signals::Critical::enter();
     let state_dir = StateDir::ensure(root)?;
     let journal = journal_for(root, plan, &targets);
-    if let Err(e) = journal.write(root) {
-        // Nothing was staged yet: only a partial journal to remove (a full disk, say).
-        let _ = Journal::remove(root);
-        return Err(Error::io(JOURNAL_FILE, e));
-    }
+    let journal_file = match journal.write(root) {
+        Ok(file) => file,
+        Err(e) => {
+            // Nothing was staged yet: only a partial journal to remove (a full disk, say).
+            let _ = Journal::remove(root);
+            return Err(Error::io(JOURNAL_FILE, e));
+        }
+    };
     let mut committed = false;
-    let result = run(root, plan, &journal, &targets, &faults, &mut committed);
+    let result = run(
+        root,
+        plan,
+        (&journal, &journal_file),
+        &targets,
+        &faults,
+        &mut committed,
+    );
     let outcome = match result {
         Ok(()) => {
             // Past the last rename the change stands; what is left is tidying up.
@@ -111,7 +123,7 @@ struct Target {
 fn run(
     root: &Path,
     plan: &Plan,
-    journal: &Journal,
+    (journal, journal_file): (&Journal, &File),
     targets: &[Target],
     faults: &Faults,
     committed: &mut bool,
@@ -121,28 +133,46 @@ fn run(
     for dir in &journal.dirs {
         std::fs::create_dir(root.join(dir)).map_err(|e| Error::io(dir, e))?;
     }
+    let mut staged_files: Vec<(File, PathBuf)> = Vec::with_capacity(journal.entries.len());
     for (index, (entry, target)) in journal.entries.iter().zip(targets).enumerate() {
         let io = |e| Error::io(&entry.path, e);
         if let Some(staged) = &entry.staged {
             let after = plan.changes[index].after.as_deref().unwrap_or_default();
-            stage(&root.join(staged), after, target).map_err(io)?;
+            let path = root.join(staged);
+            staged_files.push((stage(&path, after, target).map_err(io)?, path));
         }
         if let Some(backup) = &entry.backup {
-            back_up(&root.join(&entry.target), &root.join(backup)).map_err(io)?;
+            let backup = root.join(backup);
+            if let Some(copy) = back_up(&root.join(&entry.target), &backup).map_err(io)? {
+                staged_files.push((copy, backup));
+            }
         }
         faults.point(Phase::Staged, index + 1, &entry.path)?;
     }
+    // The journal, every new content, every backup and every new name go to disk together,
+    // before the first file is replaced.
+    let journal_path = root.join(JOURNAL_FILE);
+    let mut items = vec![durable::Item::File(journal_file, &journal_path)];
+    items.extend(
+        staged_files
+            .iter()
+            .map(|(file, path)| durable::Item::File(file, path)),
+    );
     let mut dirs = journal.parent_dirs(root);
-    for dir in &journal.dirs {
-        if let Some(parent) = root.join(dir).parent() {
-            if !dirs.iter().any(|d| d == parent) {
-                dirs.push(parent.to_path_buf());
-            }
+    for dir in journal
+        .dirs
+        .iter()
+        .filter_map(|d| root.join(d).parent().map(Path::to_path_buf))
+        .chain(std::iter::once(root.join(STATE_DIR)))
+    {
+        if !dirs.contains(&dir) {
+            dirs.push(dir);
         }
     }
-    for dir in &dirs {
-        journal::sync_dir(dir).map_err(|e| Error::io(dir, e))?;
-    }
+    items.extend(dirs.into_iter().map(durable::Item::Dir));
+    durable::sync_all(&items).map_err(|(path, e)| Error::io(display(root, &path), e))?;
+    drop(items);
+    drop(staged_files);
     Journal::commit(root).map_err(|e| Error::io(COMMIT_FILE, e))?;
     *committed = true;
     faults.point(Phase::After, 0, first)?;
@@ -155,15 +185,18 @@ fn run(
         done.map_err(|e| Error::io(&entry.path, e))?;
         faults.point(Phase::After, index + 1, &entry.path)?;
     }
-    for dir in journal.parent_dirs(root) {
-        journal::sync_dir(&dir).map_err(|e| Error::io(&dir, e))?;
-    }
-    Ok(())
+    // The renames reach the disk before the journal is removed.
+    let dirs: Vec<durable::Item> = journal
+        .parent_dirs(root)
+        .into_iter()
+        .map(durable::Item::Dir)
+        .collect();
+    durable::sync_all(&dirs).map_err(|(path, e)| Error::io(display(root, &path), e))
 }
 
 /// Writes the new content to a fresh temp file with the target's permission bits (a new
-/// file gets what a plain create gives under the umask); a replacement is synced to disk.
-fn stage(staged: &Path, bytes: &str, target: &Target) -> std::io::Result<()> {
+/// file gets what a plain create gives under the umask), and starts writing it to disk.
+fn stage(staged: &Path, bytes: &str, target: &Target) -> std::io::Result<File> {
     let mut file = std::fs::OpenOptions::new()
         .write(true)
         .create_new(true)
@@ -183,20 +216,21 @@ fn stage(staged: &Path, bytes: &str, target: &Target) -> std::io::Result<()> {
     if let Some(permissions) = &target.permissions {
         file.set_permissions(permissions.clone())?;
     }
-    if target.existed {
-        file.sync_all()?;
-    }
-    Ok(())
+    durable::start_writeback(&file);
+    Ok(file)
 }
 
-/// A second name for the original (a hard link; a copy where links are not supported).
-fn back_up(original: &Path, backup: &Path) -> std::io::Result<()> {
+/// A second name for the original: a hard link, or where links are not supported a copy,
+/// returned open so it is synced with the staged files.
+fn back_up(original: &Path, backup: &Path) -> std::io::Result<Option<File>> {
     match std::fs::hard_link(original, backup) {
-        Ok(()) => Ok(()),
+        Ok(()) => Ok(None),
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
         Err(_) => {
             std::fs::copy(original, backup)?;
-            std::fs::File::open(backup)?.sync_all()
+            let copy = File::open(backup)?;
+            durable::start_writeback(&copy);
+            Ok(Some(copy))
         }
     }
 }

@@ -1,17 +1,16 @@
 //! The journal of a change in progress, `.integrate/journal.json`, and recovery from it.
 //!
-//! Before the first file of a plan is replaced, apply writes the journal: for each change
+//! Before the first file of a plan is staged, apply writes the journal: for each change
 //! the file written (symlinks resolved), the staged temp file holding its new content, and
 //! the backup (a hard link to, or copy of, the original) beside it, plus the folders it
-//! creates. Once every staged file and backup is on disk, apply creates the commit marker
-//! `.integrate/journal.commit`, then renames. So after a crash:
-//! - journal without marker: the change never started replacing files (or was being rolled
-//!   back): **roll back** — remove staged files, put backups back, remove created files and
-//!   folders;
+//! creates. Once the journal, every staged file and every backup are synced to disk, apply
+//! creates the commit marker `.integrate/journal.commit`, then renames. So after a crash:
+//! - journal without marker: the change may have started replacing files, but its marker
+//!   did not reach the disk (or it was being rolled back): **roll back** — remove staged
+//!   files, put backups back, remove created files and folders;
 //! - journal with marker: every new content is on disk: **roll forward** — rename what is
 //!   left, remove backups. Each new content is first checked against the sha256 the journal
-//!   holds (a new file's data is not synced, so a power cut may leave it empty); if any does
-//!   not match, the change is rolled back instead.
+//!   holds; if any does not match (damaged since), the change is rolled back instead.
 //!
 //! Both are idempotent, so a crash during recovery is recovered by the next run.
 
@@ -20,6 +19,7 @@ use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
+use crate::durable::sync_dir;
 use crate::error::{Error, Result};
 use crate::repo;
 
@@ -93,17 +93,17 @@ fn plural(n: usize) -> &'static str {
 }
 
 impl Journal {
-    /// Writes the journal atomically and durably.
-    pub fn write(&self, root: &Path) -> std::io::Result<()> {
+    /// Writes the journal atomically; returns it open, for the caller to sync with the
+    /// files it stages (it must be on disk before the first of them replaces a file).
+    pub fn write(&self, root: &Path) -> std::io::Result<std::fs::File> {
         let text = serde_json::to_string_pretty(self).map_err(std::io::Error::other)?;
         let temp = root.join(JOURNAL_TEMP);
         let mut file = std::fs::File::create(&temp)?;
         file.write_all(text.as_bytes())?;
         file.write_all(b"\n")?;
-        file.sync_all()?;
-        drop(file);
+        crate::durable::start_writeback(&file);
         std::fs::rename(&temp, root.join(JOURNAL_FILE))?;
-        sync_dir(&root.join(crate::lock::STATE_DIR))
+        Ok(file)
     }
 
     /// Reads and validates the journal of the repo at `root`, if there is one.
@@ -172,10 +172,11 @@ impl Journal {
         Ok(())
     }
 
-    /// Marks every new content as safely on disk: from now on recovery rolls forward.
+    /// Marks every new content as safely on disk: from now on recovery rolls forward. The
+    /// marker itself need not reach the disk before the renames: without it, recovery
+    /// rolls back, which the synced backups always allow.
     pub fn commit(root: &Path) -> std::io::Result<()> {
-        std::fs::File::create(root.join(COMMIT_FILE))?;
-        sync_dir(&root.join(crate::lock::STATE_DIR))
+        std::fs::File::create(root.join(COMMIT_FILE)).map(drop)
     }
 
     /// Takes the commit marker back before an in-process rollback of a committed change.
@@ -372,19 +373,6 @@ pub fn remove_empty_parents(root: &Path, file: &Path) {
             break;
         }
         dir = d.parent();
-    }
-}
-
-/// Flushes a folder's entries (new names, renames) to disk.
-pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
-    #[cfg(unix)]
-    {
-        std::fs::File::open(dir)?.sync_all()
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = dir;
-        Ok(())
     }
 }
 

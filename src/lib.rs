@@ -9,6 +9,7 @@ pub mod catalog;
 pub mod cli;
 pub mod commands;
 pub mod context;
+pub mod durable;
 pub mod editors;
 pub mod error;
 pub mod inputs;
