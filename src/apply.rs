@@ -6,9 +6,9 @@
 //! 2. The journal (see [`crate::journal`]) records every file, its staged temp file and its
 //!    backup.
 //! 3. Each new content is staged beside its target and each original gets a backup (a hard
-//!    link). Then the journal, the staged files, any copied backups and the folders whose
-//!    entries changed are synced to disk, all in one step (see [`crate::durable`]), and the
-//!    commit marker is written.
+//!    link). Then the journal, the staged replacements of existing files, any copied backups
+//!    and the folders whose entries changed are synced to disk, all in one step (see
+//!    [`crate::durable`]), and the commit marker is written.
 //! 4. Each staged file is renamed over its target; the folders are synced.
 //! 5. Backups, the marker and the journal are removed.
 //!
@@ -139,7 +139,10 @@ fn run(
         if let Some(staged) = &entry.staged {
             let after = plan.changes[index].after.as_deref().unwrap_or_default();
             let path = root.join(staged);
-            staged_files.push((stage(&path, after, target).map_err(io)?, path));
+            let file = stage(&path, after, target).map_err(io)?;
+            if target.existed {
+                staged_files.push((file, path));
+            }
         }
         if let Some(backup) = &entry.backup {
             let backup = root.join(backup);
@@ -149,8 +152,9 @@ fn run(
         }
         faults.point(Phase::Staged, index + 1, &entry.path)?;
     }
-    // The journal, every new content, every backup and every new name go to disk together,
-    // before the first file is replaced.
+    // The journal, the new content of every file replaced, every backup and every new name
+    // go to disk together, before the first file is replaced. (A new file's content is
+    // not synced: if a power cut empties it, recovery finds its hash wrong and rolls back.)
     let journal_path = root.join(JOURNAL_FILE);
     let mut items = vec![durable::Item::File(journal_file, &journal_path)];
     items.extend(
@@ -195,7 +199,7 @@ fn run(
 }
 
 /// Writes the new content to a fresh temp file with the target's permission bits (a new
-/// file gets what a plain create gives under the umask), and starts writing it to disk.
+/// file gets what a plain create gives under the umask).
 fn stage(staged: &Path, bytes: &str, target: &Target) -> std::io::Result<File> {
     let mut file = std::fs::OpenOptions::new()
         .write(true)
@@ -216,7 +220,6 @@ fn stage(staged: &Path, bytes: &str, target: &Target) -> std::io::Result<File> {
     if let Some(permissions) = &target.permissions {
         file.set_permissions(permissions.clone())?;
     }
-    durable::start_writeback(&file);
     Ok(file)
 }
 
@@ -228,9 +231,7 @@ fn back_up(original: &Path, backup: &Path) -> std::io::Result<Option<File>> {
         Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
         Err(_) => {
             std::fs::copy(original, backup)?;
-            let copy = File::open(backup)?;
-            durable::start_writeback(&copy);
-            Ok(Some(copy))
+            File::open(backup).map(Some)
         }
     }
 }

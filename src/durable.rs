@@ -1,8 +1,7 @@
 //! Getting many files and folders onto the disk at once.
 //!
-//! Each `fsync` waits for its own trip to the disk, and a change writes a dozen files in
-//! half a dozen folders. Writing back a file's data is started as soon as it is written
-//! ([`start_writeback`]), and the syncs of one step are issued together from a few threads
+//! Each `fsync` waits for its own trip to the disk, and a change touches a dozen files in
+//! half a dozen folders. The syncs of one step are issued together from a few threads
 //! ([`sync_all`]), so the filesystem can serve them with one journal commit instead of one
 //! each.
 
@@ -64,21 +63,6 @@ pub fn sync_all(items: &[Item]) -> Result<(), (PathBuf, std::io::Error)> {
     })
 }
 
-/// Starts writing `file`'s data to disk without waiting, so a later sync has less to do.
-pub fn start_writeback(file: &File) {
-    #[cfg(target_os = "linux")]
-    {
-        use std::os::fd::AsRawFd;
-        // SAFETY: the descriptor is open for the call; the flag only starts write-out of
-        // dirty pages, and a failure is harmless (the later fsync does the work).
-        unsafe {
-            libc::sync_file_range(file.as_raw_fd(), 0, 0, libc::SYNC_FILE_RANGE_WRITE);
-        }
-    }
-    #[cfg(not(target_os = "linux"))]
-    let _ = file;
-}
-
 /// Flushes a folder's entries (new names, renames) to disk.
 pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
     #[cfg(unix)]
@@ -101,7 +85,6 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a");
         let file = File::create(&path).unwrap();
-        start_writeback(&file);
         let mut items = vec![
             Item::File(&file, &path),
             Item::Dir(dir.path().to_path_buf()),

@@ -10,7 +10,8 @@
 //!   files, put backups back, remove created files and folders;
 //! - journal with marker: every new content is on disk: **roll forward** — rename what is
 //!   left, remove backups. Each new content is first checked against the sha256 the journal
-//!   holds; if any does not match (damaged since), the change is rolled back instead.
+//!   holds (a new file's data is not synced, so a power cut may leave it empty); if any does
+//!   not match, the change is rolled back instead.
 //!
 //! Both are idempotent, so a crash during recovery is recovered by the next run.
 
@@ -101,7 +102,6 @@ impl Journal {
         let mut file = std::fs::File::create(&temp)?;
         file.write_all(text.as_bytes())?;
         file.write_all(b"\n")?;
-        crate::durable::start_writeback(&file);
         std::fs::rename(&temp, root.join(JOURNAL_FILE))?;
         Ok(file)
     }
