@@ -1,30 +1,77 @@
-//! Pruning a template for one context before it is compiled.
+//! Folding a template for one context before it is compiled.
 //!
 //! Kit templates hold every variant side by side (`{{#if (eq auth.style "basic")}}`, one
-//! branch per webhook scheme), and compiling is what a run spends its time on. When the
-//! context is known, two things are done ahead of handlebars, exactly as handlebars would
-//! render them:
-//! - `{{#if}}` / `{{#unless}}` blocks whose condition can be decided from the context are
-//!   replaced by the branch taken (standalone tag lines vanish, inline tags leave their
-//!   line);
+//! branch per webhook scheme), and compiling is what a run would spend its time on. When
+//! the context is known, what can be decided from it is done ahead of handlebars, exactly
+//! as handlebars would render it:
+//! - `{{#if}}` / `{{#unless}}` blocks whose condition can be decided are replaced by the
+//!   branch taken (standalone tag lines vanish, inline tags leave their line);
+//! - `{{#each}}` over a known list is unrolled, each item folded in its own scope (`this`,
+//!   its fields, `../`, `@index`, `@first`, `@last`);
 //! - a plain value `{{service.pascal}}`, or one of the kit's case or `json` helpers applied
 //!   to a value, is replaced by its text.
 //!
-//! Anything this cannot decide is left for handlebars: conditions other than a root path,
-//! `eq`, `ne`, `not`, `and` or `or`; whatever sits inside `each`, `with` or other helpers
-//! that change the context; whitespace control; `else if` chains; raw blocks and inline
-//! partials; values that are missing, empty, not a string, number or boolean, or whose text
-//! holds braces, backslashes or line breaks.
+//! A template folded to plain text needs no compiling at all. Anything this cannot decide
+//! is left for handlebars: conditions other than a path, `eq`, `ne`, `not`, `and` or `or`;
+//! `with` and other helpers that change the context; `each` with `else` or block
+//! parameters, or over anything but a list; whitespace control; `else if` chains; raw
+//! blocks, partials and inline partials; values that are missing or not a string, number
+//! or boolean. While any tag is left, a value is also left as a tag when its text could
+//! change how handlebars reads the rest (braces, backslashes, line breaks, blank text).
+
+use std::borrow::Cow;
 
 use serde_json::Value;
 
 use crate::segments::{tag_end, Tag};
 
-/// A pruned template and, for each of its lines, the 1-based line of the original.
+/// A folded template and, for each of its lines, the 1-based line of the original.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Pruned {
     pub text: String,
     pub line_map: Vec<usize>,
+    /// Whether every tag was folded: `text` is what the template renders, as it is.
+    pub literal: bool,
+}
+
+/// Folds `text` for `context`; `None` when nothing could be decided.
+pub fn prune(text: &str, context: &Value) -> Option<Pruned> {
+    if text.contains("{{{{") || text.contains("{{#*inline") || text.contains("\\{{") {
+        return None;
+    }
+    let root = Scope {
+        value: context,
+        parent: None,
+        item: None,
+    };
+    let edits = fold(text, (0, text.len()), &root, false)?;
+    let whole = apply(text, (0, text.len()), &edits, true);
+    if whole.complete {
+        return Some(whole.pruned);
+    }
+    // Tags are left, so handlebars will read the text: fold again, keeping the values
+    // whose text it could misread.
+    let edits = fold(text, (0, text.len()), &root, true)?;
+    if edits.is_empty() {
+        return None;
+    }
+    Some(apply(text, (0, text.len()), &edits, true).pruned)
+}
+
+/// Where names are looked up: a context, the scope it sits in, and for an `each` item
+/// its position.
+struct Scope<'v> {
+    value: &'v Value,
+    parent: Option<&'v Scope<'v>>,
+    /// `(index, length)` of the list item this scope is.
+    item: Option<(usize, usize)>,
+}
+
+/// The text between `start` and `end` becomes `with`.
+struct Edit {
+    start: usize,
+    end: usize,
+    with: String,
 }
 
 struct Open {
@@ -32,27 +79,28 @@ struct Open {
     taken: Option<bool>,
     /// Whether this block changes the context of what it holds (`each`, `with`, ...).
     scoped: bool,
+    /// The helper and what follows it, for a block opened with `#`.
+    helper: String,
+    rest: String,
     open: (usize, usize),
     els: Option<(usize, usize)>,
 }
 
-/// Prunes `text` for `context`; `None` when nothing could be decided.
-pub fn prune(text: &str, context: &Value) -> Option<Pruned> {
-    if text.contains("{{{{") || text.contains("{{#*inline") || text.contains("\\{{") {
-        return None;
-    }
-    let bytes = text.as_bytes();
+/// The edits that fold `text[range]` in `scope`; `None` when the range is unbalanced or
+/// uses constructs this does not handle anywhere. With `safe`, values whose text could
+/// change how handlebars reads the template are left as tags.
+fn fold(text: &str, (lo, hi): (usize, usize), scope: &Scope, safe: bool) -> Option<Vec<Edit>> {
     let mut stack: Vec<Open> = Vec::new();
     let mut cuts: Vec<(usize, usize)> = Vec::new();
-    let mut values: Vec<(usize, usize, String)> = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if !bytes[i..].starts_with(b"{{") {
-            i += 1;
-            continue;
+    let mut edits: Vec<Edit> = Vec::new();
+    let mut i = lo;
+    while let Some(found) = text[i..hi].find("{{") {
+        let start = i + found;
+        let (end, kind) = tag_end(text, start)?;
+        if end > hi {
+            return None;
         }
-        let (end, kind) = tag_end(text, i)?;
-        let tag = &text[i..end];
+        let tag = &text[start..end];
         let trims = tag.starts_with("{{~") || tag.ends_with("~}}");
         let inner = tag.trim_start_matches('{').trim_end_matches('}').trim();
         let in_scope = stack.iter().any(|o| o.scoped);
@@ -61,35 +109,40 @@ pub fn prune(text: &str, context: &Value) -> Option<Pruned> {
                 let (helper, rest) = split_helper(inner.trim_start_matches(['#', '^']));
                 let conditional = inner.starts_with('#') && matches!(helper, "if" | "unless");
                 let taken = if conditional && !trims && !in_scope {
-                    decide(rest, context).map(|v| if helper == "unless" { !v } else { v })
+                    decide(rest, scope).map(|v| if helper == "unless" { !v } else { v })
                 } else {
                     None
                 };
                 stack.push(Open {
                     taken,
                     scoped: !conditional,
-                    open: (i, end),
+                    helper: if inner.starts_with('#') { helper } else { "" }.to_string(),
+                    rest: rest.to_string(),
+                    open: (start, end),
                     els: None,
                 });
             }
             Tag::Close => {
                 let open = stack.pop()?;
-                if let Some(taken) = open.taken {
-                    if trims {
-                        // A close tag with whitespace control: leave the block to handlebars.
-                    } else {
-                        let open_cut = standalone(text, open.open);
-                        let close_cut = standalone(text, (i, end));
-                        match (taken, open.els) {
-                            (true, None) => cuts.extend([open_cut, close_cut]),
-                            (true, Some(els)) => {
-                                cuts.extend([open_cut, (standalone(text, els).0, close_cut.1)])
-                            }
-                            (false, None) => cuts.push((open_cut.0, close_cut.1)),
-                            (false, Some(els)) => {
-                                cuts.extend([(open_cut.0, standalone(text, els).1), close_cut])
-                            }
+                let nested = stack.iter().any(|o| o.scoped);
+                if trims || nested {
+                    // Whitespace control, or inside a block this cannot look into.
+                } else if let Some(taken) = open.taken {
+                    let open_cut = standalone(text, open.open);
+                    let close_cut = standalone(text, (start, end));
+                    match (taken, open.els) {
+                        (true, None) => cuts.extend([open_cut, close_cut]),
+                        (true, Some(els)) => {
+                            cuts.extend([open_cut, (standalone(text, els).0, close_cut.1)])
                         }
+                        (false, None) => cuts.push((open_cut.0, close_cut.1)),
+                        (false, Some(els)) => {
+                            cuts.extend([(open_cut.0, standalone(text, els).1), close_cut])
+                        }
+                    }
+                } else if open.helper == "each" && open.els.is_none() {
+                    if let Some(edit) = unroll(text, &open, (start, end), scope, safe) {
+                        edits.push(edit);
                     }
                 }
             }
@@ -97,21 +150,25 @@ pub fn prune(text: &str, context: &Value) -> Option<Pruned> {
                 if let Some(rest) = inner.strip_prefix("else") {
                     if let Some(top) = stack.last_mut() {
                         if rest.trim().is_empty() && !trims && top.els.is_none() {
-                            top.els = Some((i, end));
+                            top.els = Some((start, end));
                         } else {
                             top.taken = None;
                         }
                     }
                 } else if !in_scope && !trims && !tag.contains('\n') {
-                    if let Some(value) = value_text(inner, context) {
-                        values.push((i, end, value));
+                    if let Some(value) = value_text(inner, scope, safe) {
+                        edits.push(Edit {
+                            start,
+                            end,
+                            with: value,
+                        });
                     }
                 }
             }
         }
         i = end;
     }
-    if !stack.is_empty() || (cuts.is_empty() && values.is_empty()) {
+    if !stack.is_empty() {
         return None;
     }
     cuts.sort();
@@ -122,43 +179,129 @@ pub fn prune(text: &str, context: &Value) -> Option<Pruned> {
             _ => merged.push((start, end)),
         }
     }
-    // A value inside a cut goes with it; the rest replace their tags.
-    let mut edits: Vec<(usize, usize, &str)> = merged.iter().map(|&(s, e)| (s, e, "")).collect();
-    edits.extend(
-        values
+    // An edit inside a cut goes with it.
+    edits.retain(|e| {
+        !merged
             .iter()
-            .filter(|(start, _, _)| !merged.iter().any(|(s, e)| s <= start && start < e))
-            .map(|(s, e, v)| (*s, *e, v.as_str())),
-    );
-    edits.sort_by_key(|(start, _, _)| *start);
-    let mut out = String::with_capacity(text.len());
+            .any(|(s, end)| *s <= e.start && e.start < *end)
+    });
+    edits.extend(merged.into_iter().map(|(start, end)| Edit {
+        start,
+        end,
+        with: String::new(),
+    }));
+    edits.sort_by_key(|e| e.start);
+    Some(edits)
+}
+
+/// The `each` block from `open` to `close`, unrolled over its list: `None` unless every
+/// item folds completely.
+fn unroll(
+    text: &str,
+    open: &Open,
+    close: (usize, usize),
+    scope: &Scope,
+    safe: bool,
+) -> Option<Edit> {
+    let tokens = tokenize(&open.rest)?;
+    let [Token::Word(path)] = tokens.as_slice() else {
+        return None;
+    };
+    let list = lookup(path, scope, false)?;
+    let Value::Array(items) = list.as_ref() else {
+        return None;
+    };
+    let open_cut = standalone(text, open.open);
+    let close_cut = standalone(text, close);
+    let body_start = if open_cut == open.open {
+        open.open.1
+    } else {
+        open_cut.1
+    };
+    let body_end = if close_cut == close {
+        close.0
+    } else {
+        close_cut.0
+    };
+    let body = (body_start, body_end.max(body_start));
+    let mut with = String::new();
+    for (index, item) in items.iter().enumerate() {
+        let inner = Scope {
+            value: item,
+            parent: Some(scope),
+            item: Some((index, items.len())),
+        };
+        let edits = fold(text, body, &inner, safe)?;
+        let folded = apply(text, body, &edits, false);
+        if !folded.complete {
+            return None;
+        }
+        with.push_str(&folded.pruned.text);
+    }
+    Some(Edit {
+        start: open_cut.0,
+        end: close_cut.1,
+        with,
+    })
+}
+
+struct Applied {
+    pruned: Pruned,
+    /// Whether no tag of the original is left.
+    complete: bool,
+}
+
+/// `text[range]` with `edits` made; the line map only when `map_lines`.
+fn apply(text: &str, (lo, hi): (usize, usize), edits: &[Edit], map_lines: bool) -> Applied {
+    let mut out = String::with_capacity(hi - lo);
     let mut line_map: Vec<usize> = Vec::new();
-    let mut line = 1;
-    let mut kept_from = 0;
-    for (start, end, replacement) in
-        edits
-            .into_iter()
-            .chain(std::iter::once((text.len(), text.len(), "")))
-    {
-        for ch in text[kept_from..start].chars().chain(replacement.chars()) {
-            if out.is_empty() || out.ends_with('\n') {
-                line_map.push(line);
+    let mut line = if map_lines {
+        1 + text[..lo].matches('\n').count()
+    } else {
+        0
+    };
+    let mut complete = true;
+    let mut kept_from = lo;
+    // Appends `piece`, whose first line is `line`; kept text moves on a line at each line
+    // break, while an edit's text all maps to the line where the edit starts.
+    let mut push = |out: &mut String, piece: &str, line: &mut usize, kept: bool| {
+        for segment in piece.split_inclusive('\n') {
+            if map_lines && (out.is_empty() || out.ends_with('\n')) {
+                line_map.push(*line);
             }
-            out.push(ch);
-            if ch == '\n' {
-                line += 1;
+            out.push_str(segment);
+            if kept && segment.ends_with('\n') {
+                *line += 1;
             }
         }
-        line += text[start..end].matches('\n').count();
+    };
+    for (start, end, with) in edits
+        .iter()
+        .map(|e| (e.start, e.end, e.with.as_str()))
+        .chain(std::iter::once((hi, hi, "")))
+    {
+        let kept = &text[kept_from..start];
+        complete &= !kept.contains("{{");
+        push(&mut out, kept, &mut line, true);
+        push(&mut out, with, &mut line, false);
+        if map_lines {
+            line += text[start..end].matches('\n').count();
+        }
         kept_from = end;
     }
-    while line_map.len() < out.split('\n').count() {
-        line_map.push(line);
+    if map_lines {
+        while line_map.len() < out.split('\n').count() {
+            line_map.push(line);
+        }
     }
-    Some(Pruned {
-        text: out,
-        line_map,
-    })
+    Applied {
+        pruned: Pruned {
+            text: out,
+            line_map,
+            literal: complete,
+        },
+        complete,
+    }
 }
 
 /// The names handlebars would call as a helper rather than look up as a value.
@@ -169,16 +312,16 @@ const HELPERS: &[&str] = &[
 ];
 
 /// The text handlebars renders for the expression `inner` (a tag without its braces), when
-/// it is a plain value or a case or `json` helper applied to one, and the text can stand in
-/// the template without changing how the rest of it parses.
-fn value_text(inner: &str, context: &Value) -> Option<String> {
-    if inner.starts_with(['!', '>', '#', '/', '^', '&', '*', '@']) {
+/// it is a plain value or a case or `json` helper applied to one. With `safe`, only text
+/// that cannot change how handlebars reads the rest of the template.
+fn value_text(inner: &str, scope: &Scope, safe: bool) -> Option<String> {
+    if inner.starts_with(['!', '>', '#', '/', '^', '&', '*']) {
         return None;
     }
     let tokens = tokenize(inner)?;
     let text = match tokens.as_slice() {
         [Token::Word(path)] if !HELPERS.contains(&path.as_str()) => {
-            match lookup(path, context, false)? {
+            match lookup(path, scope, false)?.into_owned() {
                 Value::String(s) => s,
                 Value::Number(n) => n.to_string(),
                 Value::Bool(b) => b.to_string(),
@@ -187,8 +330,8 @@ fn value_text(inner: &str, context: &Value) -> Option<String> {
         }
         [Token::Word(helper), argument] => {
             let value = match argument {
-                Token::Word(path) => lookup(path, context, false)?,
-                Token::Text(s) => Value::String(s.clone()),
+                Token::Word(path) => lookup(path, scope, false)?,
+                Token::Text(s) => Cow::Owned(Value::String(s.clone())),
                 _ => return None,
             };
             if helper == "json" {
@@ -199,9 +342,9 @@ fn value_text(inner: &str, context: &Value) -> Option<String> {
         }
         _ => return None,
     };
-    let safe =
+    let plain =
         text.chars().any(|c| !c.is_whitespace()) && !text.contains(['{', '}', '\\', '\n', '\r']);
-    safe.then_some(text)
+    (plain || !safe).then_some(text)
 }
 
 fn split_helper(inner: &str) -> (&str, &str) {
@@ -229,9 +372,9 @@ fn standalone(text: &str, (start, end): (usize, usize)) -> (usize, usize) {
 }
 
 /// Decides a condition from the context, or `None`.
-fn decide(condition: &str, context: &Value) -> Option<bool> {
+fn decide(condition: &str, scope: &Scope) -> Option<bool> {
     let tokens = tokenize(condition)?;
-    let (value, rest) = expression(&tokens, context, true)?;
+    let (value, rest) = expression(&tokens, scope, true)?;
     if !rest.is_empty() {
         return None;
     }
@@ -290,18 +433,18 @@ fn tokenize(text: &str) -> Option<Vec<Token>> {
     Some(tokens)
 }
 
-/// One value from `tokens`: a string literal, a root path, or `(eq a b)` / `(ne a b)` /
+/// One value from `tokens`: a string literal, a path, or `(eq a b)` / `(ne a b)` /
 /// `(not a)` / `(and a b ...)` / `(or a b ...)`. A missing path is `null` only where `missing_ok` (the `if` helper's own
 /// parameter, which handlebars reads as falsy); inside `eq`/`ne` strict mode would fail, so
 /// nothing is decided.
-fn expression<'t>(
+fn expression<'t, 'v>(
     tokens: &'t [Token],
-    context: &Value,
+    scope: &Scope<'v>,
     missing_ok: bool,
-) -> Option<(Value, &'t [Token])> {
+) -> Option<(Cow<'v, Value>, &'t [Token])> {
     match tokens.first()? {
-        Token::Text(s) => Some((Value::String(s.clone()), &tokens[1..])),
-        Token::Word(word) => Some((lookup(word, context, missing_ok)?, &tokens[1..])),
+        Token::Text(s) => Some((Cow::Owned(Value::String(s.clone())), &tokens[1..])),
+        Token::Word(word) => Some((lookup(word, scope, missing_ok)?, &tokens[1..])),
         Token::Open => {
             let Token::Word(helper) = tokens.get(1)? else {
                 return None;
@@ -309,12 +452,12 @@ fn expression<'t>(
             let rest = &tokens[2..];
             let (value, rest) = match helper.as_str() {
                 "eq" | "ne" => {
-                    let (a, rest) = expression(rest, context, false)?;
-                    let (b, rest) = expression(rest, context, false)?;
+                    let (a, rest) = expression(rest, scope, false)?;
+                    let (b, rest) = expression(rest, scope, false)?;
                     (Value::Bool((a == b) == (helper == "eq")), rest)
                 }
                 "not" => {
-                    let (a, rest) = expression(rest, context, false)?;
+                    let (a, rest) = expression(rest, scope, false)?;
                     (Value::Bool(!truthy(&a)), rest)
                 }
                 "and" | "or" => {
@@ -322,7 +465,7 @@ fn expression<'t>(
                     let mut rest = rest;
                     let mut truths = Vec::new();
                     while !matches!(rest.first()?, Token::Close) {
-                        let (a, after) = expression(rest, context, true)?;
+                        let (a, after) = expression(rest, scope, true)?;
                         truths.push(truthy(&a));
                         rest = after;
                     }
@@ -336,7 +479,7 @@ fn expression<'t>(
                 _ => return None,
             };
             match rest.first()? {
-                Token::Close => Some((value, &rest[1..])),
+                Token::Close => Some((Cow::Owned(value), &rest[1..])),
                 _ => None,
             }
         }
@@ -344,27 +487,44 @@ fn expression<'t>(
     }
 }
 
-fn lookup(path: &str, context: &Value, missing_ok: bool) -> Option<Value> {
+/// The value of `path` in `scope`: a field path (`a.b`, `this`, `this.a`), a parent's
+/// (`../a`), or an item's `@index`, `@first` or `@last`. A missing field is `null` where
+/// `missing_ok`; anything else not understood is `None`.
+fn lookup<'v>(path: &str, scope: &Scope<'v>, missing_ok: bool) -> Option<Cow<'v, Value>> {
+    if let Some(rest) = path.strip_prefix("../") {
+        return lookup(rest, scope.parent?, missing_ok);
+    }
+    if let Some(name) = path.strip_prefix('@') {
+        let (index, length) = scope.item?;
+        return match name {
+            "index" => Some(Cow::Owned(Value::from(index))),
+            "first" => Some(Cow::Owned(Value::Bool(index == 0))),
+            "last" => Some(Cow::Owned(Value::Bool(index + 1 == length))),
+            _ => None,
+        };
+    }
     let plain = path
         .chars()
         .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
     if !plain || path.starts_with('.') || path.ends_with('.') || path.contains("..") {
         return None;
     }
-    if matches!(path, "true" | "false" | "null" | "this")
-        || path.starts_with(|c: char| c.is_ascii_digit())
-    {
+    if matches!(path, "true" | "false" | "null") || path.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
-    let mut value = context;
-    for part in path.split('.') {
+    let mut parts = path.split('.').peekable();
+    if parts.peek() == Some(&"this") {
+        parts.next();
+    }
+    let mut value = scope.value;
+    for part in parts {
         match value.get(part) {
             Some(v) => value = v,
-            None if missing_ok => return Some(Value::Null),
+            None if missing_ok => return Some(Cow::Owned(Value::Null)),
             None => return None,
         }
     }
-    Some(value.clone())
+    Some(Cow::Borrowed(value))
 }
 
 /// handlebars' truthiness (without `includeZero`).
@@ -395,12 +555,12 @@ mod tests {
     fn same(text: &str, context: &Value) -> Option<Pruned> {
         let pruned = prune(text, context);
         if let Some(p) = &pruned {
-            assert_eq!(
-                render(&p.text, context),
-                render(text, context),
-                "pruned:\n{}",
-                p.text
-            );
+            let rendered = if p.literal {
+                p.text.clone()
+            } else {
+                render(&p.text, context)
+            };
+            assert_eq!(rendered, render(text, context), "pruned:\n{}", p.text);
             assert_eq!(p.line_map.len(), p.text.split('\n').count(), "{p:?}");
         }
         pruned
@@ -432,16 +592,20 @@ mod tests {
     #[test]
     fn undecidable_blocks_are_left_alone() {
         let ctx = json!({"items": [{"a": true}], "a": true, "s": "x"});
-        let text = "{{#each items}}\n{{#if a}}\nA\n{{/if}}\n{{/each}}\n{{#if (eq missing \"x\")}}\nm\n{{/if}}\n{{#if s}}\nx\n{{else if a}}\ny\n{{/if}}\n{{#if a~}}\n t\n{{~/if}}\n";
+        let text = "{{#with items}}\n{{#if a}}\nA\n{{/if}}\n{{/with}}\n{{#if (eq missing \"x\")}}\nm\n{{/if}}\n{{#if s}}\nx\n{{else if a}}\ny\n{{/if}}\n{{#if a~}}\n t\n{{~/if}}\n";
         assert_eq!(prune(text, &ctx), None);
     }
 
     #[test]
     fn line_map_points_at_the_original_lines() {
-        let text = "l1\n{{#if no}}\nl3\nl4\n{{/if}}\nl6 {{y}}\n";
-        let p = same(text, &json!({"no": false, "y": 1})).unwrap();
-        assert_eq!(p.text, "l1\nl6 1\n");
-        assert_eq!(p.line_map[1], 6);
+        let text = "l1\n{{#if no}}\nl3\nl4\n{{/if}}\nl6 {{y}} {{lookup xs 0}}\n{{#each xs}}\n{{this}}\n{{/each}}\nl10 {{lookup xs 0}}\n";
+        let p = same(text, &json!({"no": false, "y": 1, "xs": [7, 8]})).unwrap();
+        assert!(!p.literal);
+        assert_eq!(
+            p.text,
+            "l1\nl6 1 {{lookup xs 0}}\n7\n8\nl10 {{lookup xs 0}}\n"
+        );
+        assert_eq!(p.line_map, [1, 6, 7, 7, 10, 11]);
     }
 
     #[test]
@@ -456,17 +620,29 @@ mod tests {
     }
 
     #[test]
-    fn values_that_could_change_the_template_stay_tags() {
+    fn values_that_could_change_the_template_stay_tags_while_tags_remain() {
         let ctx = json!({
-            "braces": "{{x}}", "slash": "a\\", "empty": "", "blank": "  ", "lines": "a\nb",
-            "list": [1], "null": null, "title": "t", "items": ["a"], "x": "x"
+            "braces": "{{x}}", "slash": "a\\", "blank": "  ", "lines": "a\nb", "x": "x"
         });
+        for tag in ["{{braces}}", "{{slash}}", "{{blank}}", "{{lines}}"] {
+            // With a tag left (a partial), the value stays a tag too.
+            assert_eq!(
+                prune(&format!("a {tag} {{{{> p}}}}\n"), &ctx),
+                None,
+                "{tag}"
+            );
+            // Without one, the template becomes its text.
+            assert!(
+                same(&format!("a {tag} b\n"), &ctx).unwrap().literal,
+                "{tag}"
+            );
+        }
+    }
+
+    #[test]
+    fn what_cannot_be_decided_is_left_alone() {
+        let ctx = json!({"list": [1], "null": null, "title": "t", "items": ["a"], "x": "x", "o": {"a": 1}});
         for tag in [
-            "{{braces}}",
-            "{{slash}}",
-            "{{empty}}",
-            "{{blank}}",
-            "{{lines}}",
             "{{list}}",
             "{{null}}",
             "{{missing}}",
@@ -477,11 +653,33 @@ mod tests {
             "{{lookup items 0}}",
             "{{this}}",
             "{{@root.x}}",
+            "{{@index}}",
+            "{{title}}",
         ] {
             assert_eq!(prune(&format!("a {tag} b\n"), &ctx), None, "{tag}");
         }
-        let text = "{{#each items}}\n{{x}} {{this}}\n{{/each}}\n";
-        assert_eq!(prune(text, &ctx), None);
+        for text in [
+            "{{#each items}}\n{{missing}}\n{{/each}}\n",
+            "{{#each items}}\na\n{{else}}\nb\n{{/each}}\n",
+            "{{#each items as |i|}}\n{{i}}\n{{/each}}\n",
+            "{{#each o}}\n{{this}}\n{{/each}}\n",
+            "{{#with o}}\n{{a}}\n{{/with}}\n",
+        ] {
+            assert_eq!(prune(text, &ctx), None, "{text}");
+        }
+    }
+
+    #[test]
+    fn lists_are_unrolled_in_their_items_scope() {
+        let ctx = json!({
+            "base": "B",
+            "vars": [{"name": "A", "secret": true}, {"name": "B", "secret": false}],
+            "events": ["a.created", "b.deleted"],
+            "none": [],
+        });
+        let text = "vars:\n{{#each vars}}\n  {{name}} = {{#if secret}}S{{else}}P{{/if}}{{#if (eq name ../base)}} (base){{/if}}\n{{/each}}\n[{{#each events}}{{json this}}{{#unless @last}}, {{/unless}}{{/each}}]\n{{#each events}}\n{{@index}} {{snake this}} {{#if @first}}first{{/if}}\n{{/each}}\n{{#each none}}\nnever\n{{/each}}\nend\n";
+        let p = same(text, &ctx).unwrap();
+        assert!(p.literal, "{}", p.text);
     }
 
     #[test]

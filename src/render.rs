@@ -101,7 +101,7 @@ impl<'k> Renderer<'k> {
             let source = pruned
                 .as_ref()
                 .map_or(file.content.as_str(), |p| p.text.as_str());
-            if !source.contains("{{") {
+            if pruned.as_ref().is_some_and(|p| p.literal) || !source.contains("{{") {
                 literals.insert(name.clone(), source.to_string());
                 continue;
             }
@@ -206,9 +206,16 @@ impl<'k> Renderer<'k> {
         })
     }
 
-    /// Renders a one-line template such as an output path from the manifest.
-    /// Each distinct one is compiled once per renderer.
+    /// Renders a one-line template such as an output path from the manifest: folded for
+    /// `context` (see [`crate::prune`]) when that leaves no tag, else compiled, each
+    /// distinct one once per renderer.
     pub fn render_inline(&self, template: &str, context: &Value, what: &str) -> Result<String> {
+        if !template.contains("{{") {
+            return Ok(template.to_string());
+        }
+        if let Some(folded) = prune::prune(template, context).filter(|p| p.literal) {
+            return Ok(folded.text);
+        }
         let mut inline = self.inline.lock().unwrap_or_else(|e| e.into_inner());
         if !inline.contains_key(template) {
             let compiled = Template::compile(template)
