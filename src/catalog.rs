@@ -71,55 +71,48 @@ pub struct Catalog {
 impl Catalog {
     /// The built-in catalog with the repo's additions merged over it, entry field by field.
     pub fn load(root: Option<&Path>) -> Result<Self> {
-        let mut table = match SCAFFOLDS.get_file("catalog.toml") {
-            Some(file) => parse_table(
-                file.contents_utf8().unwrap_or_default(),
-                Path::new("scaffolds/catalog.toml"),
-            )?,
-            None => toml::Table::new(),
-        };
-        if let Some(root) = root {
-            let path = root.join(REPO_CATALOG);
-            match fs_err::read_to_string(&path) {
-                Ok(text) => {
-                    let repo = parse_table(&text, Path::new(REPO_CATALOG))?;
-                    for (id, value) in repo {
-                        match (table.get_mut(&id), value) {
-                            (Some(toml::Value::Table(base)), toml::Value::Table(over)) => {
-                                for (k, v) in over {
-                                    base.insert(k, v);
-                                }
-                            }
-                            (_, value) => {
-                                table.insert(id, value);
-                            }
-                        }
-                    }
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-                Err(e) => return Err(Error::io(path, e)),
+        let mut table = parse_table(builtin(), Path::new(BUILTIN_CATALOG))?;
+        if let Some(repo) = repo_table(root)? {
+            for (id, value) in repo {
+                merge(&mut table, id, value);
             }
         }
         let mut entries = BTreeMap::new();
         for (id, value) in table {
-            let entry: Entry = value
-                .try_into()
-                .map_err(|e: toml::de::Error| Error::Invalid {
-                    path: REPO_CATALOG.into(),
-                    message: format!("catalog entry `{id}`: {}", e.message()),
-                })?;
+            let entry = to_entry(&id, value)?;
             entries.insert(id, entry);
         }
         Ok(Catalog { entries })
     }
 
+    /// Like `Catalog::load(root)?.get(name).cloned()`, parsing only that entry of the
+    /// built-in catalog.
+    pub fn entry(root: Option<&Path>, name: &str) -> Result<Option<Entry>> {
+        let repo = repo_table(root)?.unwrap_or_default();
+        for (id, value) in &repo {
+            // Every entry of the repo's file is checked, as `load` would.
+            to_entry(id, value.clone())?;
+        }
+        for id in candidates(name) {
+            let section = crate::tables::section(builtin(), &id);
+            let mut table = if section.is_empty() {
+                toml::Table::new()
+            } else {
+                parse_table(&section, Path::new(BUILTIN_CATALOG))?
+            };
+            if let Some(value) = repo.get(&id) {
+                merge(&mut table, id.clone(), value.clone());
+            }
+            if let Some(value) = table.remove(&id) {
+                return to_entry(&id, value).map(Some);
+            }
+        }
+        Ok(None)
+    }
+
     /// The entry for service id `name` (kebab case), also under its snake or squashed form.
     pub fn get(&self, name: &str) -> Option<&Entry> {
-        let squashed: String = name.chars().filter(|c| *c != '-').collect();
-        self.entries
-            .get(name)
-            .or_else(|| self.entries.get(&name.replace('-', "_")))
-            .or_else(|| self.entries.get(&squashed))
+        candidates(name).find_map(|id| self.entries.get(&id))
     }
 
     /// Known ids close to `name` (for "did you mean"), best first.
@@ -133,6 +126,57 @@ impl Catalog {
         scored.sort();
         scored.into_iter().take(3).map(|(_, id)| id).collect()
     }
+}
+
+const BUILTIN_CATALOG: &str = "scaffolds/catalog.toml";
+
+fn builtin() -> &'static str {
+    SCAFFOLDS
+        .get_file("catalog.toml")
+        .and_then(|f| f.contents_utf8())
+        .unwrap_or_default()
+}
+
+/// The ids a service name may be listed under: as is, snake case, squashed.
+fn candidates(name: &str) -> impl Iterator<Item = String> {
+    let squashed: String = name.chars().filter(|c| *c != '-').collect();
+    [name.to_string(), name.replace('-', "_"), squashed].into_iter()
+}
+
+/// The repo's `.integrate/catalog.toml`, if it has one.
+fn repo_table(root: Option<&Path>) -> Result<Option<toml::Table>> {
+    let Some(root) = root else {
+        return Ok(None);
+    };
+    let path = root.join(REPO_CATALOG);
+    match fs_err::read_to_string(&path) {
+        Ok(text) => parse_table(&text, Path::new(REPO_CATALOG)).map(Some),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Error::io(path, e)),
+    }
+}
+
+/// Puts the repo's entry `id` over the built-in one, field by field.
+fn merge(table: &mut toml::Table, id: String, value: toml::Value) {
+    match (table.get_mut(&id), value) {
+        (Some(toml::Value::Table(base)), toml::Value::Table(over)) => {
+            for (k, v) in over {
+                base.insert(k, v);
+            }
+        }
+        (_, value) => {
+            table.insert(id, value);
+        }
+    }
+}
+
+fn to_entry(id: &str, value: toml::Value) -> Result<Entry> {
+    value
+        .try_into()
+        .map_err(|e: toml::de::Error| Error::Invalid {
+            path: REPO_CATALOG.into(),
+            message: format!("catalog entry `{id}`: {}", e.message()),
+        })
 }
 
 fn parse_table(text: &str, path: &Path) -> Result<toml::Table> {
@@ -171,6 +215,33 @@ mod tests {
         assert_eq!(edit_distance("strpe", "stripe"), 1);
         assert_eq!(edit_distance("stripe", "stripe"), 0);
         assert_eq!(edit_distance("", "abc"), 3);
+    }
+
+    #[test]
+    fn one_entry_parses_like_the_whole_catalog() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join(".integrate")).unwrap();
+        std::fs::write(
+            dir.path().join(REPO_CATALOG),
+            "[stripe]\ncategory = \"other\"\n[acme_pay]\ndisplay_name = \"Acme\"\n",
+        )
+        .unwrap();
+        for root in [None, Some(dir.path())] {
+            let all = Catalog::load(root).unwrap();
+            for id in all
+                .entries
+                .keys()
+                .chain([&"acme-pay".to_string(), &"nope".to_string()])
+            {
+                let one = Catalog::entry(root, id).unwrap();
+                assert_eq!(one.as_ref(), all.get(id), "{id}");
+            }
+        }
+        let merged = Catalog::entry(Some(dir.path()), "stripe").unwrap().unwrap();
+        assert_eq!(
+            (merged.category.as_str(), merged.display_name.as_str()),
+            ("other", "Stripe")
+        );
     }
 
     #[test]

@@ -27,4 +27,5 @@ pub mod repo;
 pub mod segments;
 pub mod session;
 pub mod signals;
+pub mod tables;
 pub mod webhooks;

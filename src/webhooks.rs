@@ -57,7 +57,8 @@ struct File {
 /// `header` when one is given.
 pub fn scheme(name: &str, header: Option<&str>) -> Option<Scheme> {
     let text = SCAFFOLDS.get_file("webhooks.toml")?.contents_utf8()?;
-    let file: File = toml::from_str(text).ok()?;
+    let section = crate::tables::section(text, &format!("schemes.{name}"));
+    let file: File = toml::from_str(&section).ok()?;
     let mut scheme = file.schemes.get(name)?.clone();
     if let Some(header) = header.filter(|h| !h.is_empty() && *h != scheme.header) {
         if name == "hmac-sha256" {
@@ -84,6 +85,21 @@ mod tests {
             let s = scheme(name, None).unwrap_or_else(|| panic!("no vectors for {name}"));
             assert!(s.vectors.iter().any(|v| v.valid), "{name}");
             assert!(s.vectors.iter().any(|v| !v.valid), "{name}");
+        }
+    }
+
+    #[test]
+    fn each_scheme_parses_alone_as_in_the_whole_file() {
+        let text = SCAFFOLDS.get_file("webhooks.toml").unwrap();
+        let file: File = toml::from_str(text.contents_utf8().unwrap()).unwrap();
+        assert_eq!(file.schemes.len(), SCHEMES.len());
+        for (name, whole) in &file.schemes {
+            let alone = scheme(name, None).unwrap();
+            assert_eq!(
+                serde_json::to_value(alone).unwrap(),
+                serde_json::to_value(whole).unwrap(),
+                "{name}"
+            );
         }
     }
 

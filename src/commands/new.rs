@@ -26,7 +26,6 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
         None => record.kit()?.to_string(),
     };
     let kit = Kit::load(&kit_name, Some(&root))?;
-    let catalog = Catalog::load(Some(&root))?;
     let mut prompter = if args.yes || !app.interactive {
         None
     } else {
@@ -54,8 +53,9 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
             service.shouty
         ));
     }
-    if catalog.get(&service.name).is_none() && record.integration(&service.name).is_none() {
-        if let Some(best) = catalog
+    let mut catalog_entry = Catalog::entry(Some(&root), &service.name)?;
+    if catalog_entry.is_none() && record.integration(&service.name).is_none() {
+        if let Some(best) = Catalog::load(Some(&root))?
             .suggest(&service.name)
             .first()
             .map(|s| s.to_string())
@@ -78,6 +78,7 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
             };
             if switch {
                 service = ServiceName::parse(&best, &kit.manifest.language)?;
+                catalog_entry = Catalog::entry(Some(&root), &service.name)?;
             }
         }
     }
@@ -86,7 +87,7 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
     let known = Known {
         recorded: recorded.as_ref().map(|(entry, _)| entry),
         recorded_webhooks: recorded.as_ref().map(|(_, webhooks)| *webhooks),
-        catalog: catalog.get(&service.name),
+        catalog: catalog_entry.as_ref(),
     };
     let flags = Flags {
         display_name: args.display_name.clone(),
@@ -198,7 +199,7 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
         let known = Known {
             recorded: Some(entry),
             recorded_webhooks: Some(*webhooks),
-            catalog: catalog.get(&inputs.service.name),
+            catalog: catalog_entry.as_ref(),
         };
         inputs::resolve(
             inputs.service.clone(),
