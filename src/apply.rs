@@ -9,7 +9,7 @@
 //!    link). Then the journal, the staged replacements of existing files, any copied backups
 //!    and the folders whose entries changed are synced to disk, all in one step (see
 //!    [`crate::durable`]), and the commit marker is written.
-//! 4. Each staged file is renamed over its target; the folders are synced.
+//! 4. Each staged file is renamed over its target.
 //! 5. Backups, the marker and the journal are removed.
 //!
 //! Any error, or Ctrl-C, before the end of step 4 rolls every file back to its original
@@ -189,13 +189,11 @@ fn run(
         done.map_err(|e| Error::io(&entry.path, e))?;
         faults.point(Phase::After, index + 1, &entry.path)?;
     }
-    // The renames reach the disk before the journal is removed.
-    let dirs: Vec<durable::Item> = journal
-        .parent_dirs(root)
-        .into_iter()
-        .map(durable::Item::Dir)
-        .collect();
-    durable::sync_all(&dirs).map_err(|(path, e)| Error::io(display(root, &path), e))
+    // The renames are not synced: journaling filesystems make metadata changes durable in
+    // the order they were made, so the journal's removal cannot reach the disk before the
+    // renames it covers, and a power cut that loses renames leaves the journal to recover
+    // from.
+    Ok(())
 }
 
 /// Writes the new content to a fresh temp file with the target's permission bits (a new
