@@ -97,6 +97,24 @@ pub enum Tag {
     Other,
 }
 
+/// Where `pair` (two ASCII bytes, such as `{{`) next occurs in `text` at or after `from`.
+/// Faster than `str::find` with a two-byte pattern: it jumps between the first bytes.
+pub fn find_pair(text: &str, from: usize, pair: &str) -> Option<usize> {
+    let bytes = text.as_bytes();
+    let [first, second] = *pair.as_bytes() else {
+        return text[from..].find(pair).map(|i| from + i);
+    };
+    let mut i = from;
+    while let Some(found) = text.get(i..)?.find(char::from(first)) {
+        let at = i + found;
+        if bytes.get(at + 1) == Some(&second) {
+            return Some(at);
+        }
+        i = at + 1;
+    }
+    None
+}
+
 /// The end of the tag starting at `start` and whether it opens or closes a block.
 pub fn tag_end(text: &str, start: usize) -> Option<(usize, Tag)> {
     let rest = &text[start..];
@@ -104,15 +122,15 @@ pub fn tag_end(text: &str, start: usize) -> Option<(usize, Tag)> {
         .strip_prefix("{{!--")
         .or_else(|| rest.strip_prefix("{{~!--"))
     {
-        let close = comment.find("--")?;
+        let close = find_pair(comment, 0, "--")?;
         let after = &comment[close..];
-        let end = after.find("}}")? + 2;
+        let end = find_pair(after, 0, "}}")? + 2;
         return Some((
             start + (rest.len() - comment.len()) + close + end,
             Tag::Other,
         ));
     }
-    let close = rest.find("}}")?;
+    let close = find_pair(rest, 0, "}}")?;
     let mut end = close + 2;
     if rest[end..].starts_with('}') {
         end += 1;
@@ -132,6 +150,14 @@ mod tests {
 
     fn joined(pieces: &[Piece]) -> String {
         pieces.iter().map(|p| p.text).collect()
+    }
+
+    #[test]
+    fn finds_pairs_after_single_bytes() {
+        assert_eq!(find_pair("a{b{{c", 0, "{{"), Some(3));
+        assert_eq!(find_pair("a{b{{c", 4, "{{"), None);
+        assert_eq!(find_pair("é}}", 0, "}}"), Some(2));
+        assert_eq!(find_pair("{", 0, "{{"), None);
     }
 
     #[test]
