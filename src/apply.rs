@@ -204,18 +204,24 @@ fn stage(staged: &Path, bytes: &str, target: &Target) -> std::io::Result<File> {
         .create_new(true)
         .open(staged)?;
     file.write_all(bytes.as_bytes())?;
+    let Some(permissions) = &target.permissions else {
+        return Ok(file);
+    };
+    let meta = file.metadata()?;
     #[cfg(unix)]
     if let Some((uid, gid)) = target.owner {
         use std::os::unix::fs::MetadataExt;
-        let meta = file.metadata()?;
         if (meta.uid(), meta.gid()) != (uid, gid) {
             // Works for root, or for a group the user is in; else the file is the user's,
-            // as any editor would leave it.
+            // as any editor would leave it. A change of owner may clear mode bits, so the
+            // permissions are set again below.
             let _ = std::os::unix::fs::fchown(&file, Some(uid), Some(gid))
                 .or_else(|_| std::os::unix::fs::fchown(&file, None, Some(gid)));
+            file.set_permissions(permissions.clone())?;
+            return Ok(file);
         }
     }
-    if let Some(permissions) = &target.permissions {
+    if meta.permissions() != *permissions {
         file.set_permissions(permissions.clone())?;
     }
     Ok(file)

@@ -91,12 +91,12 @@ pub fn check_relative(rendered: &str, origin: &str) -> Result<String> {
 /// Checks that no existing component of `relative` under `root` is a symlink resolving
 /// outside the repo.
 pub fn check_inside(root: &Path, relative: &str) -> Result<()> {
-    let canonical_root = fs_err::canonicalize(root).map_err(|e| Error::io(root, e))?;
     let mut current = root.to_path_buf();
     for part in relative.split('/') {
         current.push(part);
         match fs_err::symlink_metadata(&current) {
             Ok(meta) if meta.file_type().is_symlink() => {
+                let canonical_root = fs_err::canonicalize(root).map_err(|e| Error::io(root, e))?;
                 let target = std::fs::canonicalize(&current).ok();
                 let inside = target
                     .as_ref()
