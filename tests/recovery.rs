@@ -83,13 +83,22 @@ fn a_clean_run_leaves_no_journal_lock_or_temp_files() {
     let after = planned();
     assert_ne!(before, after);
     assert!(temp_files(&after).is_empty(), "{:?}", temp_files(&after));
-    // A repo without .integrate/ gets none.
+    // `init` leaves only .integrate/.gitignore there.
     let bare = tempfile::tempdir().unwrap();
     std::fs::write(bare.path().join(".git"), "").unwrap();
     let out = integrate(bare.path())
         .args(["init", "--kit", "django", "--yes"])
         .output()
         .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let state: Vec<_> = std::fs::read_dir(bare.path().join(".integrate"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert_eq!(state, [".gitignore"]);
+    // A repo without .integrate/ gets none from a run.
+    std::fs::remove_dir_all(bare.path().join(".integrate")).unwrap();
+    let out = integrate(bare.path()).arg("docs").output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(!bare.path().join(".integrate").exists());
 }

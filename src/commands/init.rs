@@ -15,6 +15,12 @@ use crate::record::{self, Record};
 use crate::render::Renderer;
 use crate::repo::{self, RECORD_FILE};
 
+/// Keeps `.integrate/` (team kit overrides, the repo's catalog) in the repo while git
+/// ignores what a run leaves there only while it works. A `.integrate/` that stays also
+/// spares every later run creating and removing the folder for its lock.
+const STATE_IGNORE_FILE: &str = ".integrate/.gitignore";
+const STATE_IGNORE: &str = "# integrate's lock and the journal of a change in progress: never commit them.\n/lock\n/journal.*\n";
+
 /// Runs `init`.
 pub fn run(app: &App, args: &InitArgs) -> Result<()> {
     let root = repo::find_init_root(&app.dir)?;
@@ -77,6 +83,9 @@ pub fn run(app: &App, args: &InitArgs) -> Result<()> {
     }
     for spec in &kit.manifest.init_edit {
         plan_edit(&mut draft, &renderer, &kit, spec, &context, "")?;
+    }
+    if draft.read(STATE_IGNORE_FILE)?.is_none() {
+        draft.generate(STATE_IGNORE_FILE, STATE_IGNORE.to_string())?;
     }
     let plan = draft.into_plan(false);
     execute(app, &root, &plan, args.dry_run, false)?;
