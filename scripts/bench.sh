@@ -9,7 +9,7 @@ set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 runs="${1:-30}"; shift || true
 kits=("$@"); [ ${#kits[@]} -gt 0 ] || kits=(django typescript rails rust)
-cargo build --quiet --release --manifest-path "$root/Cargo.toml"
+bash "$root/scripts/build-release.sh"
 bin="${CARGO_TARGET_DIR:-$root/target}/release/integrate"
 work="$(mktemp -d "${TMPDIR:-/tmp}/integrate-bench.XXXXXX")"
 trap 'rm -rf "$work"' EXIT

@@ -6,7 +6,7 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 kit="${1:-django}"
-cargo build --quiet --release --manifest-path "$root/Cargo.toml"
+bash "$root/scripts/build-release.sh"
 bin="${CARGO_TARGET_DIR:-$root/target}/release/integrate"
 work="$(mktemp -d "${TMPDIR:-/tmp}/integrate-demo.XXXXXX")"
 cp -R "$root/examples/$kit-app" "$work/app"

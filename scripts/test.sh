@@ -2,7 +2,8 @@
 # The whole test suite, exactly as CI runs it:
 #   1. formatting and clippy (warnings are errors),
 #   2. cargo test: unit tests, fixture trees, snapshots, CLI, wizard (pty), properties,
-#   3. every built-in kit generated into a copy of its example app and proven by that
+#   3. every built-in kit generated, by the release binary users install
+#      (scripts/build-release.sh), into a copy of its example app and proven by that
 #      stack's own test runner (pytest, vitest + tsc, rails test, cargo test),
 #   4. webhook verifiers checked against the providers' official libraries.
 # Installs what it needs (Python venv, npm packages, Debian's Ruby) on first use.
@@ -20,8 +21,8 @@ step cargo clippy --all-targets --locked -- -D warnings
 step cargo test --locked
 [ "${1:-}" = "--rust" ] && exit 0
 
-step cargo build --locked
-bin="${CARGO_TARGET_DIR:-$root/target}/debug/integrate"
+step bash scripts/build-release.sh
+bin="${CARGO_TARGET_DIR:-$root/target}/release/integrate"
 for kit in django typescript rails rust; do
   step bash "scripts/e2e-$kit.sh" "$bin"
 done
