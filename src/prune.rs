@@ -4,20 +4,25 @@
 //! branch per webhook scheme), and compiling is what a run would spend its time on. When
 //! the context is known, what can be decided from it is done ahead of handlebars, exactly
 //! as handlebars would render it:
-//! - `{{#if}}` / `{{#unless}}` blocks whose condition can be decided are replaced by the
-//!   branch taken (standalone tag lines vanish, inline tags leave their line);
+//! - `{{#if}}` / `{{#unless}}` blocks, `{{else if}}` chains included, whose conditions can
+//!   be decided are replaced by the branch taken (standalone tag lines vanish, inline tags
+//!   leave their line);
 //! - `{{#each}}` over a known list is unrolled, each item folded in its own scope (`this`,
 //!   its fields, `../`, `@index`, `@first`, `@last`);
-//! - a plain value `{{service.pascal}}`, or one of the kit's case or `json` helpers applied
-//!   to a value, is replaced by its text.
+//! - a plain value (`{{service.pascal}}`, `{{events.[0]}}`), or one of the kit's case,
+//!   `json` or `join` helpers applied to values, is replaced by its text, and a `~` on its
+//!   tag trims the whitespace beside it;
+//! - a partial `{{> name}}` that folds completely is put in place of its tag (or of its
+//!   line, when the tag stands alone there unindented).
 //!
 //! A template folded to plain text needs no compiling at all. Anything this cannot decide
 //! is left for handlebars: conditions other than a path, `eq`, `ne`, `not`, `and` or `or`;
 //! `with` and other helpers that change the context; `each` with `else` or block
-//! parameters, or over anything but a list; whitespace control; `else if` chains; raw
-//! blocks, partials and inline partials; values that are missing or not a string, number
-//! or boolean. While any tag is left, a value is also left as a tag when its text could
-//! change how handlebars reads the rest (braces, backslashes, line breaks, blank text).
+//! parameters, or over anything but a list; whitespace control on blocks; indented
+//! partials, partials with parameters, raw blocks and inline partials; values that are
+//! missing or not a string, number or boolean. While any tag is left, a value is also left
+//! as a tag when its text could change how handlebars reads the rest (braces, backslashes,
+//! line breaks, blank text), and partials are left whole.
 
 use std::borrow::Cow;
 
@@ -37,19 +42,34 @@ pub struct Pruned {
 
 /// Folds `text` for `context`; `None` when nothing could be decided.
 pub fn prune(text: &str, context: &Value) -> Option<Pruned> {
+    prune_with(text, context, &|_| None)
+}
+
+/// Like [`prune`], folding in the partials `partials` gives the text of (by name).
+pub fn prune_with<'a>(
+    text: &str,
+    context: &Value,
+    partials: &'a dyn Fn(&str) -> Option<&'a str>,
+) -> Option<Pruned> {
     let root = Scope {
         value: context,
         parent: None,
         item: None,
     };
-    let edits = fold(text, (0, text.len()), &root, false)?;
+    let mut env = Env {
+        partials,
+        safe: false,
+        depth: 0,
+    };
+    let edits = fold(text, (0, text.len()), &root, env)?;
     let whole = apply(text, (0, text.len()), &edits, false);
     if whole.complete {
         return Some(whole.pruned);
     }
     // Tags are left, so handlebars will read the text: fold again, keeping the values
     // whose text it could misread.
-    let edits = fold(text, (0, text.len()), &root, true)?;
+    env.safe = true;
+    let edits = fold(text, (0, text.len()), &root, env)?;
     if edits.is_empty() {
         return None;
     }
@@ -72,22 +92,42 @@ struct Edit {
     with: String,
 }
 
+/// What a fold may use besides the scope.
+#[derive(Clone, Copy)]
+struct Env<'a> {
+    /// The text of a partial by name, when it may be folded in.
+    partials: &'a dyn Fn(&str) -> Option<&'a str>,
+    /// Leave values whose text could change how handlebars reads the template.
+    safe: bool,
+    /// Partials being folded, to stop at a partial that includes itself.
+    depth: usize,
+}
+
+/// Partials nest at most this deep before folding gives up on them.
+const MAX_DEPTH: usize = 8;
+
+/// One `{{else}}` or `{{else if ...}}` of an open block.
+struct Branch<'t> {
+    tag: (usize, usize),
+    /// The condition of an `else if`; `None` for a plain `else`.
+    condition: Option<&'t str>,
+}
+
 struct Open<'t> {
-    /// `Some(taken)` when the block is an `if`/`unless` decided from the context.
-    taken: Option<bool>,
     /// Whether this block changes the context of what it holds (`each`, `with`, ...).
     scoped: bool,
     /// The helper and what follows it, for a block opened with `#`.
     helper: &'t str,
     rest: &'t str,
     open: (usize, usize),
-    els: Option<(usize, usize)>,
+    /// Whether the open or close tag, or a branch, has whitespace control.
+    trims: bool,
+    branches: Vec<Branch<'t>>,
 }
 
 /// The edits that fold `text[range]` in `scope`; `None` when the range is unbalanced or
-/// uses constructs this does not handle anywhere. With `safe`, values whose text could
-/// change how handlebars reads the template are left as tags.
-fn fold(text: &str, (lo, hi): (usize, usize), scope: &Scope, safe: bool) -> Option<Vec<Edit>> {
+/// uses constructs this does not handle anywhere.
+fn fold(text: &str, (lo, hi): (usize, usize), scope: &Scope, env: Env) -> Option<Vec<Edit>> {
     let mut stack: Vec<Open> = Vec::new();
     let mut cuts: Vec<(usize, usize)> = Vec::new();
     let mut edits: Vec<Edit> = Vec::new();
@@ -104,46 +144,37 @@ fn fold(text: &str, (lo, hi): (usize, usize), scope: &Scope, safe: bool) -> Opti
             return None;
         }
         let trims = tag.starts_with("{{~") || tag.ends_with("~}}");
-        let inner = tag.trim_start_matches('{').trim_end_matches('}').trim();
+        let inner = tag
+            .trim_start_matches('{')
+            .trim_end_matches('}')
+            .trim_matches('~')
+            .trim();
         let in_scope = stack.iter().any(|o| o.scoped);
         match kind {
             Tag::Open => {
                 let (helper, rest) = split_helper(inner.trim_start_matches(['#', '^']));
                 let conditional = inner.starts_with('#') && matches!(helper, "if" | "unless");
-                let taken = if conditional && !trims && !in_scope {
-                    decide(rest, scope).map(|v| if helper == "unless" { !v } else { v })
-                } else {
-                    None
-                };
                 stack.push(Open {
-                    taken,
                     scoped: !conditional,
                     helper: if inner.starts_with('#') { helper } else { "" },
                     rest,
                     open: (start, end),
-                    els: None,
+                    trims,
+                    branches: Vec::new(),
                 });
             }
             Tag::Close => {
-                let open = stack.pop()?;
+                let mut open = stack.pop()?;
+                open.trims |= trims;
                 let nested = stack.iter().any(|o| o.scoped);
-                if trims || nested {
+                if open.trims || nested {
                     // Whitespace control, or inside a block this cannot look into.
-                } else if let Some(taken) = open.taken {
-                    let open_cut = standalone(text, open.open);
-                    let close_cut = standalone(text, (start, end));
-                    match (taken, open.els) {
-                        (true, None) => cuts.extend([open_cut, close_cut]),
-                        (true, Some(els)) => {
-                            cuts.extend([open_cut, (standalone(text, els).0, close_cut.1)])
-                        }
-                        (false, None) => cuts.push((open_cut.0, close_cut.1)),
-                        (false, Some(els)) => {
-                            cuts.extend([(open_cut.0, standalone(text, els).1), close_cut])
-                        }
+                } else if !open.scoped {
+                    if let Some(taken) = decide_branch(&open, scope) {
+                        cuts.extend(branch_cuts(text, &open, (start, end), taken));
                     }
-                } else if open.helper == "each" && open.els.is_none() {
-                    if let Some(edit) = unroll(text, &open, (start, end), scope, safe) {
+                } else if open.helper == "each" && open.branches.is_empty() {
+                    if let Some(edit) = unroll(text, &open, (start, end), scope, env) {
                         edits.push(edit);
                     }
                 }
@@ -151,17 +182,30 @@ fn fold(text: &str, (lo, hi): (usize, usize), scope: &Scope, safe: bool) -> Opti
             Tag::Other => {
                 if let Some(rest) = inner.strip_prefix("else") {
                     if let Some(top) = stack.last_mut() {
-                        if rest.trim().is_empty() && !trims && top.els.is_none() {
-                            top.els = Some((start, end));
-                        } else {
-                            top.taken = None;
+                        let condition = rest.trim();
+                        top.trims |= trims;
+                        top.branches.push(Branch {
+                            tag: (start, end),
+                            condition: match condition.strip_prefix("if ") {
+                                Some(c) => Some(c.trim()),
+                                None if condition.is_empty() => None,
+                                // `else unless`, `else each`, ...: not decided here.
+                                None => Some(""),
+                            },
+                        });
+                    }
+                } else if in_scope || tag.contains('\n') {
+                } else if let Some(name) = inner.strip_prefix('>') {
+                    if !trims {
+                        if let Some(edit) = partial(text, (start, end), name.trim(), scope, env) {
+                            edits.push(edit);
                         }
                     }
-                } else if !in_scope && !trims && !tag.contains('\n') {
-                    if let Some(value) = value_text(inner, scope, safe) {
+                } else if let Some(value) = value_text(inner, scope, env.safe) {
+                    if let Some(span) = trimmed_span(text, (lo, hi), (start, end), i) {
                         edits.push(Edit {
-                            start,
-                            end,
+                            start: span.0,
+                            end: span.1,
                             with: value,
                         });
                     }
@@ -193,18 +237,134 @@ fn fold(text: &str, (lo, hi): (usize, usize), scope: &Scope, safe: bool) -> Opti
         with: String::new(),
     }));
     edits.sort_by_key(|e| e.start);
+    // Edits that overlap would be read wrongly: then nothing is folded.
+    if edits.windows(2).any(|w| w[1].start < w[0].end) {
+        return None;
+    }
     Some(edits)
+}
+
+/// Which body of the `if`/`unless` block `open` handlebars renders: 0 for the first, `n`
+/// for the one after the `n`-th `else`, `len` for none; `None` when a condition it needs
+/// cannot be decided.
+fn decide_branch(open: &Open, scope: &Scope) -> Option<usize> {
+    let first = decide(open.rest, scope)?;
+    if open.helper == "unless" {
+        return match open.branches.as_slice() {
+            [] => Some(if first { 1 } else { 0 }),
+            [Branch {
+                condition: None, ..
+            }] => Some(if first { 1 } else { 0 }),
+            _ => None,
+        };
+    }
+    if first {
+        return Some(0);
+    }
+    for (index, branch) in open.branches.iter().enumerate() {
+        let holds = match branch.condition {
+            None => true,
+            Some(condition) => decide(condition, scope)?,
+        };
+        if holds {
+            return Some(index + 1);
+        }
+    }
+    Some(open.branches.len() + 1)
+}
+
+/// The spans to delete so that only body `taken` of the block from `open` to `close` is
+/// left, with standalone tag lines removed as handlebars removes them.
+fn branch_cuts(
+    text: &str,
+    open: &Open,
+    close: (usize, usize),
+    taken: usize,
+) -> Vec<(usize, usize)> {
+    // The tags around the bodies, in order: open, each else, close.
+    let mut tags = vec![standalone(text, open.open)];
+    tags.extend(open.branches.iter().map(|b| standalone(text, b.tag)));
+    tags.push(standalone(text, close));
+    let last = tags.len() - 1;
+    if taken >= last {
+        return vec![(tags[0].0, tags[last].1)];
+    }
+    vec![
+        (tags[0].0, tags[taken].1),
+        (tags[taken + 1].0, tags[last].1),
+    ]
+}
+
+/// The span a value tag at `tag` replaces: the tag, widened over the whitespace its `~`
+/// trims; `None` when that whitespace would reach another tag.
+fn trimmed_span(
+    text: &str,
+    (lo, hi): (usize, usize),
+    (start, end): (usize, usize),
+    previous_end: usize,
+) -> Option<(usize, usize)> {
+    let tag = &text[start..end];
+    let mut span = (start, end);
+    if tag.starts_with("{{~") {
+        let before = &text[previous_end.max(lo)..start];
+        let kept = before.trim_end();
+        if kept.is_empty() || kept.ends_with('}') {
+            return None;
+        }
+        span.0 = start - (before.len() - kept.len());
+    }
+    if tag.ends_with("~}}") {
+        let after = &text[end..hi];
+        let kept = after.trim_start();
+        if kept.is_empty() || kept.starts_with('{') {
+            return None;
+        }
+        span.1 = end + (after.len() - kept.len());
+    }
+    Some(span)
+}
+
+/// The edit that puts the folded partial `name` where its tag is: the tag's whole line when
+/// the tag stands alone on it unindented (handlebars would indent every line of an
+/// indented partial), else the tag. `None` when the partial has parameters, is unknown, or
+/// does not fold completely.
+fn partial(
+    text: &str,
+    (start, end): (usize, usize),
+    name: &str,
+    scope: &Scope,
+    env: Env,
+) -> Option<Edit> {
+    // While tags are left, a partial's text is left for handlebars to read as it is.
+    if env.safe || env.depth >= MAX_DEPTH || name.contains(char::is_whitespace) || name.is_empty() {
+        return None;
+    }
+    let source = (env.partials)(name.trim_matches(['"', '\'']))?;
+    let inner = Env {
+        depth: env.depth + 1,
+        ..env
+    };
+    let edits = fold(source, (0, source.len()), scope, inner)?;
+    let folded = apply(source, (0, source.len()), &edits, false);
+    if !folded.complete {
+        return None;
+    }
+    let line = standalone(text, (start, end));
+    // Inline, the partial replaces its tag; standalone and unindented, its line.
+    if line != (start, end) && !text[line.0..start].is_empty() {
+        return None;
+    }
+    let span = line;
+    Some(Edit {
+        start: span.0,
+        end: span.1,
+        with: folded.pruned.text,
+    })
 }
 
 /// The `each` block from `open` to `close`, unrolled over its list: `None` unless every
 /// item folds completely.
-fn unroll(
-    text: &str,
-    open: &Open,
-    close: (usize, usize),
-    scope: &Scope,
-    safe: bool,
-) -> Option<Edit> {
+fn unroll(text: &str, open: &Open, close: (usize, usize), scope: &Scope, env: Env) -> Option<Edit> {
     let tokens = tokenize(open.rest)?;
     let [Token::Word(path)] = tokens.as_slice() else {
         return None;
@@ -233,7 +393,7 @@ fn unroll(
             parent: Some(scope),
             item: Some((index, items.len())),
         };
-        let edits = fold(text, body, &inner, safe)?;
+        let edits = fold(text, body, &inner, env)?;
         let folded = apply(text, body, &edits, false);
         if !folded.complete {
             return None;
@@ -328,6 +488,24 @@ fn value_text(inner: &str, scope: &Scope, safe: bool) -> Option<String> {
                 Value::Number(n) => n.to_string(),
                 Value::Bool(b) => b.to_string(),
                 _ => return None,
+            }
+        }
+        [Token::Word("join"), Token::Word(path), rest @ ..] if rest.len() <= 1 => {
+            let separator = match rest {
+                [Token::Text(s)] => s,
+                [] => ", ",
+                _ => return None,
+            };
+            match lookup(path, scope, false)?.as_ref() {
+                Value::Array(items) => items
+                    .iter()
+                    .map(|v| match v {
+                        Value::String(s) => s.clone(),
+                        other => other.to_string(),
+                    })
+                    .collect::<Vec<_>>()
+                    .join(separator),
+                other => other.to_string(),
             }
         }
         [Token::Word(helper), argument] => {
@@ -490,7 +668,7 @@ fn lookup<'v>(path: &str, scope: &Scope<'v>, missing_ok: bool) -> Option<Cow<'v,
     }
     let plain = path
         .chars()
-        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.');
+        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '[' | ']'));
     if !plain || path.starts_with('.') || path.ends_with('.') || path.contains("..") {
         return None;
     }
@@ -503,7 +681,17 @@ fn lookup<'v>(path: &str, scope: &Scope<'v>, missing_ok: bool) -> Option<Cow<'v,
     }
     let mut value = scope.value;
     for part in parts {
-        match value.get(part) {
+        // `[0]` indexes a list (or names a key that is not an identifier).
+        let found = match part.strip_prefix('[').and_then(|p| p.strip_suffix(']')) {
+            Some(inner) if inner.contains(['[', ']']) => return None,
+            Some(inner) => match value {
+                Value::Array(items) => inner.parse::<usize>().ok().and_then(|i| items.get(i)),
+                _ => value.get(inner),
+            },
+            None if part.contains(['[', ']']) => return None,
+            None => value.get(part),
+        };
+        match found {
             Some(v) => value = v,
             None if missing_ok => return Some(Cow::Owned(Value::Null)),
             None => return None,
@@ -579,7 +767,7 @@ mod tests {
     #[test]
     fn undecidable_blocks_are_left_alone() {
         let ctx = json!({"items": [{"a": true}], "a": true, "s": "x"});
-        let text = "{{#with items}}\n{{#if a}}\nA\n{{/if}}\n{{/with}}\n{{#if (eq missing \"x\")}}\nm\n{{/if}}\n{{#if s}}\nx\n{{else if a}}\ny\n{{/if}}\n{{#if a~}}\n t\n{{~/if}}\n";
+        let text = "{{#with items}}\n{{#if a}}\nA\n{{/if}}\n{{/with}}\n{{#if (eq missing \"x\")}}\nm\n{{/if}}\n{{#if nope}}\nx\n{{else unless a}}\ny\n{{/if}}\n{{#if a~}}\n t\n{{~/if}}\n";
         assert_eq!(prune(text, &ctx), None);
     }
 
@@ -634,7 +822,7 @@ mod tests {
             "{{null}}",
             "{{missing}}",
             "{{snake list}}",
-            "{{x~}}",
+            "{{x~}}{{> nope}}",
             "{{!-- x --}}",
             "{{> x}}",
             "{{lookup items 0}}",
@@ -654,6 +842,31 @@ mod tests {
         ] {
             assert_eq!(prune(text, &ctx), None, "{text}");
         }
+    }
+
+    #[test]
+    fn else_if_chains_partials_and_whitespace_control() {
+        let text = "{{#if (eq s \"a\")}}\nA\n{{else if (eq s \"b\")}}\nB\n{{else if t}}\nT\n{{else}}\nE\n{{/if}}\n[{{> p}}] ${ {{~s}}x}\n{{> q}}\nend {{events.[1]}} {{join events \" | \"}}\n";
+        let partials = |name: &str| match name {
+            "p" => Some("P{{s}}{{#if t}}!{{/if}}"),
+            "q" => Some("q\n{{> p}}\n"),
+            _ => None,
+        };
+        let mut hb = handlebars::Handlebars::new();
+        hb.set_strict_mode(true);
+        hb.register_escape_fn(handlebars::no_escape);
+        crate::render::register_helpers(&mut hb);
+        hb.register_template_string("p", "P{{s}}{{#if t}}!{{/if}}")
+            .unwrap();
+        hb.register_template_string("q", "q\n{{> p}}\n").unwrap();
+        for (s, t) in [("a", false), ("b", true), ("c", true), ("c", false)] {
+            let ctx = json!({"s": s, "t": t, "events": ["x.y", "z"]});
+            let p = prune_with(text, &ctx, &partials).unwrap();
+            assert!(p.literal, "{}", p.text);
+            assert_eq!(p.text, hb.render_template(text, &ctx).unwrap(), "{ctx}");
+        }
+        // An indented partial would be indented line by line: left to handlebars.
+        assert_eq!(prune_with("  {{> q}}\n", &json!({}), &partials), None);
     }
 
     #[test]

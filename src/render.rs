@@ -93,11 +93,18 @@ impl<'k> Renderer<'k> {
             if pieces.contains_key(name) || literals.contains_key(name) {
                 continue;
             }
-            // Only built-in templates are pruned: they are known to compile, while a team's
-            // override must be compiled whole so an error anywhere in it is reported.
+            // Only built-in templates and partials are folded: they are known to compile,
+            // while a team's override must be compiled whole so an error anywhere in it is
+            // reported.
+            let builtin = |name: &str| {
+                kit.files
+                    .get(&format!("{name}.hbs"))
+                    .filter(|f| matches!(f.origin, Origin::Builtin(_)))
+                    .map(|f| f.content.as_str())
+            };
             let pruned = context
                 .filter(|_| matches!(file.origin, Origin::Builtin(_)))
-                .and_then(|c| prune::prune(&file.content, c));
+                .and_then(|c| prune::prune_with(&file.content, c, &builtin));
             let source = pruned
                 .as_ref()
                 .map_or(file.content.as_str(), |p| p.text.as_str());
