@@ -23,7 +23,8 @@
 //! stderr and wait up to 30 s for a signal); phase `staged` (after the N-th file is staged,
 //! 0 = right after the journal is written), `after` (after the N-th rename, 0 = right
 //! after the commit marker), `undo` (after the N-th file of an in-process rollback) or
-//! `locked` (N = 0: right after a command took the lock, before it plans anything).
+//! `locked` (N = 0: right after a command took the lock, before it plans anything). The
+//! item `nosync` skips syncing to disk, so `scripts/bench.sh` can show what syncing costs.
 
 use std::fs::File;
 use std::io::Write;
@@ -174,7 +175,9 @@ fn run(
         }
     }
     items.extend(dirs.into_iter().map(durable::Item::Dir));
-    durable::sync_all(&items).map_err(|(path, e)| Error::io(display(root, &path), e))?;
+    if !faults.no_sync {
+        durable::sync_all(&items).map_err(|(path, e)| Error::io(display(root, &path), e))?;
+    }
     drop(items);
     drop(staged_files);
     Journal::commit(root).map_err(|e| Error::io(COMMIT_FILE, e))?;
@@ -512,7 +515,11 @@ enum FaultAction {
 
 /// The faults `INTEGRATE_FAULT` asks for (see the module docs).
 #[derive(Debug, Default)]
-struct Faults(Vec<(FaultAction, Phase, usize)>);
+struct Faults {
+    points: Vec<(FaultAction, Phase, usize)>,
+    /// Skip syncing to disk (`nosync`).
+    no_sync: bool,
+}
 
 impl Faults {
     fn from_env() -> Self {
@@ -520,7 +527,8 @@ impl Faults {
             return Faults::default();
         };
         let spec = spec.to_string_lossy();
-        let parsed = spec
+        let no_sync = spec.split(',').any(|item| item.trim() == "nosync");
+        let points = spec
             .split(',')
             .filter_map(|item| {
                 let (what, at) = item.trim().split_once(':')?;
@@ -541,7 +549,7 @@ impl Faults {
                 Some((action, phase, at.parse().ok()?))
             })
             .collect();
-        Faults(parsed)
+        Faults { points, no_sync }
     }
 
     /// A point where a signal is acted on, and a fault may be injected.
@@ -550,7 +558,7 @@ impl Faults {
         if critical && signals::take_interrupt() {
             return Err(Error::Interrupted);
         }
-        for (action, _, _) in self.0.iter().filter(|f| f.1 == phase && f.2 == count) {
+        for (action, _, _) in self.points.iter().filter(|f| f.1 == phase && f.2 == count) {
             match action {
                 FaultAction::Fail => {
                     return Err(Error::io(

@@ -104,6 +104,14 @@ fn a_clean_run_leaves_no_journal_lock_or_temp_files() {
 }
 
 #[test]
+fn the_nosync_hook_writes_the_same_tree() {
+    let repo = mini_repo();
+    let out = run_with_fault(repo.path(), "nosync");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(snapshot(repo.path()), planned());
+}
+
+#[test]
 fn a_failure_after_any_rename_rolls_every_file_back() {
     for n in 0..=CHANGES {
         let repo = mini_repo();
