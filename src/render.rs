@@ -30,7 +30,7 @@ pub struct Renderer<'k> {
     /// Template name → original line of each line of its pruned text.
     line_maps: HashMap<String, Vec<usize>>,
     /// The context the templates were pruned for, if they were.
-    pruned_for: Option<Value>,
+    pruned_for: Option<&'k Value>,
     /// Inline templates (output paths) compiled so far.
     inline: Mutex<HashMap<String, Template>>,
     /// The last context rendered with, and its handlebars copy.
@@ -56,12 +56,11 @@ impl<'k> Renderer<'k> {
     }
 
     /// Like [`Renderer::new`], for rendering with `context` only: the templates are first
-    /// pruned of the branches `context` does not take (see [`crate::prune`]), which makes
-    /// compiling them several times cheaper.
+    /// folded for it (see [`crate::prune`]), which most often leaves nothing to compile.
     pub fn for_context<'a>(
         kit: &'k Kit,
         needed: impl IntoIterator<Item = &'a str>,
-        context: &Value,
+        context: &'k Value,
     ) -> Result<Self> {
         Self::build(kit, needed, Some(context))
     }
@@ -69,7 +68,7 @@ impl<'k> Renderer<'k> {
     fn build<'a>(
         kit: &'k Kit,
         needed: impl IntoIterator<Item = &'a str>,
-        context: Option<&Value>,
+        context: Option<&'k Value>,
     ) -> Result<Self> {
         let mut registry = Handlebars::new();
         registry.set_strict_mode(true);
@@ -160,7 +159,7 @@ impl<'k> Renderer<'k> {
             literals,
             offsets,
             line_maps,
-            pruned_for: context.cloned(),
+            pruned_for: context,
             inline: Mutex::new(HashMap::new()),
             last_context: Mutex::new(None),
         };
@@ -175,7 +174,10 @@ impl<'k> Renderer<'k> {
     /// Renders the kit template at `path` (with or without `.hbs`).
     pub fn render(&self, path: &str, context: &Value) -> Result<String> {
         let name = path.strip_suffix(".hbs").unwrap_or(path);
-        if self.pruned_for.as_ref().is_some_and(|c| c != context) {
+        if self
+            .pruned_for
+            .is_some_and(|c| !std::ptr::eq(c, context) && c != context)
+        {
             return Err(Error::Other(format!(
                 "internal error: {path} was prepared for another context; please report this"
             )));
