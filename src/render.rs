@@ -541,7 +541,8 @@ mod tests {
         }
     }
 
-    /// Every built-in template renders the same compiled in pieces as compiled whole.
+    /// Every built-in template renders the same compiled in pieces, and folded to text (which
+    /// every one of them is, for every auth style and scheme), as compiled whole.
     #[test]
     fn pieces_render_like_the_whole_template() {
         use crate::inputs::{resolve, Flags, Known, Mode};
@@ -599,6 +600,11 @@ mod tests {
                     assert!(
                         actual == expected,
                         "{kit_name} {template} ({auth}, {scheme}) differs when pruned"
+                    );
+                    let name = template.strip_suffix(".hbs").unwrap_or(template);
+                    assert!(
+                        pruned.literals.contains_key(name),
+                        "{kit_name} {template} ({auth}, {scheme}) does not fold to text"
                     );
                 }
             }
