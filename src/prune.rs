@@ -67,7 +67,11 @@ pub fn prune_with<'a>(
         return Some(whole.pruned);
     }
     // Tags are left, so handlebars will read the text: fold again, keeping the values
-    // whose text it could misread.
+    // whose text it could misread. Its whitespace control reaches across elements in ways
+    // that folding would change, so a template that uses it is then left whole.
+    if text.contains("{{~") || text.contains("~}}") {
+        return None;
+    }
     env.safe = true;
     let edits = fold(text, (0, text.len()), &root, env)?;
     if edits.is_empty() {
@@ -171,7 +175,9 @@ fn fold(text: &str, (lo, hi): (usize, usize), scope: &Scope, env: Env) -> Option
                     // Whitespace control, or inside a block this cannot look into.
                 } else if !open.scoped {
                     if let Some(taken) = decide_branch(&open, scope) {
-                        cuts.extend(branch_cuts(text, &open, (start, end), taken));
+                        cuts.extend(
+                            branch_cuts(text, &open, (start, end), taken).unwrap_or_default(),
+                        );
                     }
                 } else if open.helper == "each" && open.branches.is_empty() {
                     if let Some(edit) = unroll(text, &open, (start, end), scope, env) {
@@ -274,25 +280,28 @@ fn decide_branch(open: &Open, scope: &Scope) -> Option<usize> {
 }
 
 /// The spans to delete so that only body `taken` of the block from `open` to `close` is
-/// left, with standalone tag lines removed as handlebars removes them.
+/// left, with standalone tag lines removed as handlebars removes them; `None` when a tag's
+/// line is shared with other tags only.
 fn branch_cuts(
     text: &str,
     open: &Open,
     close: (usize, usize),
     taken: usize,
-) -> Vec<(usize, usize)> {
+) -> Option<Vec<(usize, usize)>> {
     // The tags around the bodies, in order: open, each else, close.
-    let mut tags = vec![standalone(text, open.open)];
-    tags.extend(open.branches.iter().map(|b| standalone(text, b.tag)));
-    tags.push(standalone(text, close));
+    let mut tags = vec![standalone(text, open.open)?];
+    for branch in &open.branches {
+        tags.push(standalone(text, branch.tag)?);
+    }
+    tags.push(standalone(text, close)?);
     let last = tags.len() - 1;
     if taken >= last {
-        return vec![(tags[0].0, tags[last].1)];
+        return Some(vec![(tags[0].0, tags[last].1)]);
     }
-    vec![
+    Some(vec![
         (tags[0].0, tags[taken].1),
         (tags[taken + 1].0, tags[last].1),
-    ]
+    ])
 }
 
 /// The span a value tag at `tag` replaces: the tag, widened over the whitespace its `~`
@@ -349,7 +358,7 @@ fn partial(
     if !folded.complete {
         return None;
     }
-    let line = standalone(text, (start, end));
+    let line = standalone(text, (start, end))?;
     // Inline, the partial replaces its tag; standalone and unindented, its line.
     if line != (start, end) && !text[line.0..start].is_empty() {
         return None;
@@ -373,8 +382,8 @@ fn unroll(text: &str, open: &Open, close: (usize, usize), scope: &Scope, env: En
     let Value::Array(items) = list.as_ref() else {
         return None;
     };
-    let open_cut = standalone(text, open.open);
-    let close_cut = standalone(text, close);
+    let open_cut = standalone(text, open.open)?;
+    let close_cut = standalone(text, close)?;
     let body_start = if open_cut == open.open {
         open.open.1
     } else {
@@ -534,9 +543,11 @@ fn split_helper(inner: &str) -> (&str, &str) {
     }
 }
 
-/// The span to delete for the tag at `span`: its whole line when the tag stands alone on it
-/// (as handlebars strips such lines), else just the tag.
-fn standalone(text: &str, (start, end): (usize, usize)) -> (usize, usize) {
+/// The span to delete for the block, else or partial tag at `span`: its whole line when the
+/// tag stands alone on it (as handlebars strips such lines), just the tag when raw text
+/// shares its line, and `None` when only other tags do (handlebars decides those lines its
+/// own way, so they are left to it).
+fn standalone(text: &str, (start, end): (usize, usize)) -> Option<(usize, usize)> {
     let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
     let line_end = text[end..].find('\n').map_or(text.len(), |i| end + i + 1);
     let before = &text[line_start..start];
@@ -544,11 +555,25 @@ fn standalone(text: &str, (start, end): (usize, usize)) -> (usize, usize) {
         .trim_end_matches('\n')
         .trim_end_matches('\r');
     let blank = |s: &str| s.chars().all(|c| c == ' ' || c == '\t');
-    if blank(before) && blank(after) {
-        (line_start, line_end)
-    } else {
-        (start, end)
+    // On a last line without a line break, only a tag that ends the text stands alone.
+    let ends_line = line_end < text.len() || text.ends_with('\n') || after.is_empty();
+    if blank(before) && blank(after) && ends_line {
+        return Some((line_start, line_end));
     }
+    let raw_text = |s: &str| {
+        let mut rest = s;
+        while let Some(open) = find_pair(rest, 0, "{{") {
+            if !blank(&rest[..open]) {
+                return true;
+            }
+            match tag_end(rest, open) {
+                Some((close, _)) => rest = &rest[close..],
+                None => return true,
+            }
+        }
+        !blank(rest)
+    };
+    (raw_text(before) || raw_text(after)).then_some((start, end))
 }
 
 /// Decides a condition from the context, or `None`.
@@ -889,6 +914,99 @@ mod tests {
             let ctx = json!({"s": s, "f": false, "t": true});
             let p = same(text, &ctx).unwrap();
             assert!(!p.text.contains("{{"), "{}", p.text);
+        }
+    }
+
+    mod properties {
+        use super::*;
+        use proptest::prelude::*;
+
+        const PARTIALS: [(&str, &str); 2] =
+            [("p", "P{{s}}\n"), ("q", "{{#if t}}Q{{else}}q{{/if}}")];
+
+        fn piece() -> impl Strategy<Value = &'static str> {
+            prop::sample::select(vec![
+                "\n",
+                "  ",
+                "x",
+                "{",
+                "}",
+                "\r\n",
+                "{{s}}",
+                "{{n}}",
+                "{{t}}",
+                "{{~s}}",
+                "{{s~}}",
+                "{{json s}}",
+                "{{snake s}}",
+                "{{join list}}",
+                "{{list.[1]}}",
+                "{{#if t}}",
+                "{{#if f}}",
+                "{{#if (eq s \"a\")}}",
+                "{{#if (or f n)}}",
+                "{{#unless t}}",
+                "{{else}}",
+                "{{else if t}}",
+                "{{else if f}}",
+                "{{/if}}",
+                "{{/unless}}",
+                "{{#each list}}",
+                "{{#each objs}}",
+                "{{#each empty}}",
+                "{{/each}}",
+                "{{this}}",
+                "{{name}}",
+                "{{@index}}",
+                "{{#if @last}}",
+                "{{#if on}}",
+                "{{../s}}",
+                "{{> p}}",
+                "{{> q}}",
+                "{{!-- c --}}",
+                "{{text}}",
+                "{{blank}}",
+                "{{missing}}",
+            ])
+        }
+
+        fn handlebars() -> handlebars::Handlebars<'static> {
+            let mut hb = handlebars::Handlebars::new();
+            hb.set_strict_mode(true);
+            hb.register_escape_fn(handlebars::no_escape);
+            crate::render::register_helpers(&mut hb);
+            for (name, text) in PARTIALS {
+                hb.register_template_string(name, text).unwrap();
+            }
+            hb
+        }
+
+        proptest! {
+            #![proptest_config(ProptestConfig::with_cases(3000))]
+
+            /// Whatever a template is, folding it never changes what it renders.
+            #[test]
+            fn folding_renders_like_handlebars(pieces in prop::collection::vec(piece(), 0..24)) {
+                let text: String = pieces.concat();
+                let context = json!({
+                    "s": "a", "t": true, "f": false, "n": 3, "list": ["x", "y"],
+                    "objs": [{"name": "A", "on": true}, {"name": "B", "on": false}],
+                    "empty": [], "text": "a{b}\\c", "blank": " ",
+                });
+                let hb = handlebars();
+                let Ok(expected) = hb.render_template(&text, &context) else {
+                    return Ok(());
+                };
+                let partials = |name: &str| PARTIALS.iter().find(|p| p.0 == name).map(|p| p.1);
+                if let Some(folded) = prune_with(&text, &context, &partials) {
+                    let actual = if folded.literal {
+                        folded.text.clone()
+                    } else {
+                        hb.render_template(&folded.text, &context).unwrap()
+                    };
+                    prop_assert_eq!(actual, expected, "folded: {:?}", folded.text);
+                }
+            }
         }
     }
 }

@@ -132,7 +132,8 @@ pub fn tag_end(text: &str, start: usize) -> Option<(usize, Tag)> {
     }
     let close = find_pair(rest, 0, "}}")?;
     let mut end = close + 2;
-    if rest[end..].starts_with('}') {
+    let triple = rest.starts_with("{{{") || rest.starts_with("{{~{");
+    if triple && rest[end..].starts_with('}') {
         end += 1;
     }
     let inner = rest[2..close].trim_start_matches(['{', '~']).trim_start();
