@@ -169,6 +169,26 @@ fn remove_keeps_what_was_there_before_new() {
 }
 
 #[test]
+fn remove_keeps_a_blank_line_the_env_file_ended_with() {
+    for ending in ["\n\n", "\n\n\n"] {
+        let temp = initialised("django");
+        let dir = temp.path();
+        let env = format!("{}{ending}", read(dir, ".env.example").trim_end());
+        write(dir, ".env.example", &env);
+        let before = snapshot(dir);
+        ok(dir, &["new", "stripe", "--yes", "--webhooks"]);
+        ok(dir, &["new", "twilio", "--yes", "--webhooks"]);
+        ok(dir, &["remove", "stripe"]);
+        ok(dir, &["remove", "twilio"]);
+        assert_same_tree(
+            dir,
+            &before,
+            &format!("django: .env.example ending {ending:?}"),
+        );
+    }
+}
+
+#[test]
 fn remove_keeps_hand_edited_files_unless_forced() {
     let temp = initialised("typescript");
     let dir = temp.path();

@@ -598,10 +598,14 @@ pub fn already_present(kind: EditKind, before: &str, rendered: &str) -> Vec<Stri
     match kind {
         EditKind::Env => {
             let have: Vec<&str> = before.lines().filter_map(env::line_key).collect();
-            env::keys(rendered)
+            let mut kept: Vec<String> = env::keys(rendered)
                 .into_iter()
                 .filter(|k| have.contains(&k.as_str()))
-                .collect()
+                .collect();
+            if env::reuses_blank_line(before, rendered) {
+                kept.push(env::BLANK_LINE.to_string());
+            }
+            kept
         }
         EditKind::Toml => match before.parse::<DocumentMut>() {
             Ok(doc) => toml_leaves(rendered)

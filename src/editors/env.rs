@@ -19,6 +19,27 @@ pub fn line_key(line: &str) -> Option<&str> {
     }
 }
 
+/// The item of an edit's `kept` list (see [`crate::record`]) saying that the blank line above
+/// the block [`upsert`] added was the file's own: it ended with one, so none was put there.
+pub const BLANK_LINE: &str = "(blank line)";
+
+/// Whether [`upsert`] of `rendered` into `original` adds a block right after a blank line
+/// the file already had (so it puts none of its own before the block).
+pub fn reuses_blank_line(original: &str, rendered: &str) -> bool {
+    let mut reuses = false;
+    let _ = edit_preserving(
+        original,
+        |body| -> Result<String, std::convert::Infallible> {
+            let existing: Vec<&str> = body.lines().filter_map(line_key).collect();
+            reuses = !selection(&existing, rendered).is_empty()
+                && !body.is_empty()
+                && (body.ends_with("\n\n") || body.trim().is_empty());
+            Ok(body.to_string())
+        },
+    );
+    reuses
+}
+
 /// Adds every `KEY=value` line of `rendered` whose key `original` does not assign yet.
 /// Existing keys keep their values and are never duplicated; comment lines of `rendered`
 /// are written only when at least one key is added.
@@ -136,7 +157,8 @@ fn mark(lines: &[&str], rendered: &str, kept: &[String]) -> (Vec<bool>, Option<u
 
 /// Undoes [`upsert`]: removes the lines of the keys `rendered` assigns, except those in
 /// `kept` (keys the file had before), together with the comment lines of `rendered` written
-/// just above them and the blank line `upsert` put before the first of them.
+/// just above them and the blank line `upsert` put before the first of them (none when
+/// `kept` holds [`BLANK_LINE`]).
 pub fn remove(original: &str, rendered: &str, kept: &[String]) -> String {
     let result: Result<String, std::convert::Infallible> = edit_preserving(original, |body| {
         let lines: Vec<&str> = body.split_inclusive('\n').collect();
@@ -144,9 +166,11 @@ pub fn remove(original: &str, rendered: &str, kept: &[String]) -> String {
         let Some(first) = first else {
             return Ok(body.to_string());
         };
-        // The blank line upsert put between the file and the block: above it, or (when the
-        // block opened the file) the one that later blocks put below it.
-        if first > 0 && lines[first - 1].trim().is_empty() {
+        // The blank line upsert put between the file and the block: above it (unless it was
+        // the file's own), or (when the block opened the file) the one that later blocks put
+        // below it.
+        let own = kept.iter().any(|k| k == BLANK_LINE);
+        if first > 0 && lines[first - 1].trim().is_empty() && !own {
             drop[first - 1] = true;
         } else if first == 0 {
             if let Some(next) = (0..lines.len()).find(|i| !drop[*i]) {
@@ -307,5 +331,23 @@ mod tests {
             remove(&twice, BLOCK, &[]),
             upsert("A=1\n", "# Acme\nACME_KEY=\n")
         );
+    }
+
+    #[test]
+    fn a_blank_line_the_file_ended_with_stays_on_remove() {
+        for original in ["A=1\n\n", "A=1\r\n\r\n", "\n", "\u{feff}A=1\n\n\n"] {
+            assert!(reuses_blank_line(original, BLOCK), "{original:?}");
+            let added = upsert(original, BLOCK);
+            let kept = [BLANK_LINE.to_string()];
+            assert_eq!(remove(&added, BLOCK, &kept), original, "{original:?}");
+        }
+        for original in [
+            "",
+            "A=1\n",
+            "A=1",
+            "STRIPE_API_KEY=x\nSTRIPE_WEBHOOK_SECRET=\n\n",
+        ] {
+            assert!(!reuses_blank_line(original, BLOCK), "{original:?}");
+        }
     }
 }
