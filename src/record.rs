@@ -30,6 +30,8 @@ pub struct Written {
     /// Per edited file, what the edits would have added but the file already had (env keys;
     /// TOML keys as dotted paths, array members as `path[name]`): `remove` keeps these.
     pub kept: BTreeMap<String, Vec<String>>,
+    /// The kit that generated it, when that is not the repo's kit (`new --kit`).
+    pub kit: Option<String>,
 }
 
 impl Record {
@@ -174,6 +176,9 @@ impl Record {
             .as_table_mut()
             .expect("checked in parse");
         let mut table = Table::new();
+        if let Some(kit) = &written.kit {
+            table.insert("kit", value(kit));
+        }
         table.insert("display_name", value(&inputs.display_name));
         table.insert("category", value(&inputs.category));
         table.insert("auth", value(&inputs.auth));
@@ -289,6 +294,7 @@ impl Record {
             edited: list(table.get("edited")),
             created: list(table.get("created")),
             kept,
+            kit: table.get("kit").and_then(Item::as_str).map(str::to_string),
         })
     }
 

@@ -189,6 +189,56 @@ fn remove_keeps_a_blank_line_the_env_file_ended_with() {
 }
 
 #[test]
+fn an_integration_added_with_another_kit_keeps_it_through_doctor_new_and_remove() {
+    let temp = initialised("django");
+    let dir = temp.path();
+    // A team kit: the built-in Django kit with its own README.
+    let lite = dir.join(".integrate/kits/django-lite");
+    common::copy_tree(&manifest_dir().join("scaffolds/django"), &lite);
+    let manifest = std::fs::read_to_string(lite.join("kit.toml")).unwrap();
+    std::fs::write(
+        lite.join("kit.toml"),
+        manifest.replacen("name = \"django\"", "name = \"django-lite\"", 1),
+    )
+    .unwrap();
+    std::fs::write(
+        lite.join("files/README.md.hbs"),
+        "# {{display_name}} (lite)\n",
+    )
+    .unwrap();
+    let env = std::fs::read_to_string(lite.join("edits/env.hbs")).unwrap();
+    std::fs::write(lite.join("edits/env.hbs"), format!("# lite kit\n{env}")).unwrap();
+    let before = snapshot(dir);
+
+    ok(
+        dir,
+        &[
+            "new",
+            "stripe",
+            "--kit",
+            "django-lite",
+            "--yes",
+            "--webhooks",
+        ],
+    );
+    assert!(read(dir, "integrate.toml").contains("kit = \"django-lite\""));
+    assert!(read(dir, ".env.example").contains("# lite kit\n"));
+    assert_eq!(
+        read(dir, "apps/integration/stripe/README.md"),
+        "# Stripe (lite)\n"
+    );
+    ok(dir, &["new", "twilio", "--yes", "--webhooks"]);
+    let (code, out) = doctor(dir);
+    assert_eq!(code, 0, "{out}");
+    // Generated again without --kit, it keeps its kit: nothing to do.
+    let again = run(dir, &["new", "stripe", "--yes", "--webhooks"]);
+    assert!(String::from_utf8_lossy(&again.stderr).contains("nothing to do"));
+    ok(dir, &["remove", "stripe"]);
+    ok(dir, &["remove", "twilio"]);
+    assert_same_tree(dir, &before, "django: stripe with kit django-lite");
+}
+
+#[test]
 fn remove_keeps_hand_edited_files_unless_forced() {
     let temp = initialised("typescript");
     let dir = temp.path();

@@ -32,6 +32,9 @@ pub struct Project {
     pub record: Record,
     pub kit: Kit,
     pub paths: Map<String, Value>,
+    /// The same repo seen through each other kit a recorded integration was generated
+    /// with (`new --kit`), by kit name.
+    others: BTreeMap<String, Project>,
 }
 
 impl Project {
@@ -48,7 +51,23 @@ impl Project {
 
     /// The repo at `root` with `record` (e.g. the pending record of a plan).
     pub fn with_record(root: &Path, record: Record) -> Result<Self> {
-        let kit = Kit::load(record.kit()?, Some(root))?;
+        let kit = record.kit()?.to_string();
+        let mut project = Self::with_kit(root, record, &kit)?;
+        for service in project.record.services() {
+            let Some(other) = project.record.written(&service).and_then(|w| w.kit) else {
+                continue;
+            };
+            if other != kit && !project.others.contains_key(&other) {
+                let seen = Self::with_kit(root, project.record.clone(), &other)?;
+                project.others.insert(other, seen);
+            }
+        }
+        Ok(project)
+    }
+
+    /// The repo at `root` with `record`, seen through the kit `kit`.
+    pub fn with_kit(root: &Path, record: Record, kit: &str) -> Result<Self> {
+        let kit = Kit::load(kit, Some(root))?;
         let defaults: Map<String, Value> = default_paths(&kit, root)
             .into_iter()
             .map(|(k, v)| (k, Value::String(v)))
@@ -59,7 +78,24 @@ impl Project {
             record,
             kit,
             paths,
+            others: BTreeMap::new(),
         })
+    }
+
+    /// The project of the kit that generated `name` in `record`, when that is another
+    /// kit than this one's.
+    fn other_kit(&self, record: &Record, name: &str) -> Result<Option<&Project>> {
+        match record.written(name).and_then(|w| w.kit) {
+            Some(kit) if kit != self.kit.name() => {
+                self.others.get(&kit).map(Some).ok_or_else(|| Error::Invalid {
+                    path: repo::RECORD_FILE.into(),
+                    message: format!(
+                        "`{name}` was generated with kit `{kit}`, which this run did not load; run again"
+                    ),
+                })
+            }
+            _ => Ok(None),
+        }
     }
 
     /// Path of the integrations document.
@@ -77,6 +113,9 @@ impl Project {
 
     /// The recorded integration `name` of `record`, with its answers resolved again.
     pub fn integration(&self, record: &Record, name: &str) -> Result<Option<Integration>> {
+        if let Some(other) = self.other_kit(record, name)? {
+            return other.integration(record, name);
+        }
         let Some((entry, webhooks)) = record.answers(name) else {
             return Ok(None);
         };
@@ -157,6 +196,12 @@ impl Project {
         renderer: &Renderer,
         integration: &Integration,
     ) -> Result<Vec<RenderedEdit<'p>>> {
+        if let Some(kit) = integration.written.kit.as_deref() {
+            if let Some(other) = self.others.get(kit).filter(|_| kit != self.kit.name()) {
+                let renderer = other.renderer()?;
+                return other.edits_with(&renderer, &integration.name, &integration.context);
+            }
+        }
         self.edits_with(renderer, &integration.name, &integration.context)
     }
 
@@ -209,7 +254,7 @@ pub fn drop_stale_entries(
     root: &Path,
     draft: &mut Draft,
     record: &Record,
-    service: &str,
+    (service, kit): (&str, &str),
     context: &Value,
 ) -> Result<()> {
     if record.integration(service).is_none() {
@@ -221,7 +266,17 @@ pub fn drop_stale_entries(
     };
     let renderer = project.renderer()?;
     let before = project.edits(&renderer, &previous)?;
-    let now = project.edits_with(&renderer, service, context)?;
+    // What the edits of this run's kit write now.
+    let loaded;
+    let now_project = if kit == project.kit.name() {
+        &project
+    } else if let Some(other) = project.others.get(kit) {
+        other
+    } else {
+        loaded = Project::with_kit(root, record.clone(), kit)?;
+        &loaded
+    };
+    let now = now_project.edits_with(&now_project.renderer()?, service, context)?;
     let others = project.integrations(record)?;
     let mut others_edits = Vec::new();
     for other in others.iter().filter(|o| o.name != service) {

@@ -21,9 +21,16 @@ use crate::repo::{self, RECORD_FILE};
 pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Result<()> {
     let root = repo::find_root(&app.dir)?;
     let record = Record::load(&root)?;
-    let kit_name = match &args.kit {
-        Some(kit) => kit.clone(),
-        None => record.kit()?.to_string(),
+    // An integration generated with another kit (`--kit`) keeps it when generated again.
+    let recorded_kit = args
+        .service
+        .as_deref()
+        .and_then(|raw| ServiceName::parse(raw, "").ok())
+        .and_then(|name| record.written(&name.name)?.kit);
+    let kit_name = match (&args.kit, recorded_kit) {
+        (Some(kit), _) => kit.clone(),
+        (None, Some(kit)) => kit,
+        (None, None) => record.kit()?.to_string(),
     };
     let kit = Kit::load(&kit_name, Some(&root))?;
     let mut prompter = if args.yes || !app.interactive {
@@ -133,7 +140,10 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
         .chain(edits.iter().map(|s| s.template.as_str()));
     let renderer = Renderer::for_context(&kit, needed, &context)?;
     let mut draft = Draft::new(&root);
-    let mut written = Written::default();
+    let mut written = Written {
+        kit: (kit.name() != record.kit()?).then(|| kit.name().to_string()),
+        ..Written::default()
+    };
     let previous_files = record
         .written(&inputs.service.name)
         .map(|w| w.files)
@@ -223,7 +233,7 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
             &root,
             &mut draft,
             &record,
-            &inputs.service.name,
+            (&inputs.service.name, kit.name()),
             &context,
         )?;
     }
