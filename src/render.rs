@@ -23,14 +23,12 @@ pub struct Renderer<'k> {
     kit: &'k Kit,
     /// Top-level templates compiled in pieces: template name → piece names, in order.
     pieces: HashMap<String, Vec<String>>,
-    /// Templates without a single tag (once pruned): their text is what they render.
+    /// Templates folded to text, or without a single tag: their text is what they render.
     literals: HashMap<String, String>,
     /// Piece name → (template name, lines before the piece).
     offsets: HashMap<String, (String, usize)>,
-    /// Template name → original line of each line of its pruned text.
-    line_maps: HashMap<String, Vec<usize>>,
-    /// The context the templates were pruned for, if they were.
-    pruned_for: Option<&'k Value>,
+    /// The context the templates were folded for, if they were.
+    folded_for: Option<&'k Value>,
     /// Inline templates (output paths) compiled so far.
     inline: Mutex<HashMap<String, Template>>,
     /// The last context rendered with, and its handlebars copy.
@@ -83,7 +81,6 @@ impl<'k> Renderer<'k> {
         let mut offsets = HashMap::new();
         let mut partials: Vec<String> = Vec::new();
         let mut raw_lines: Vec<String> = Vec::new();
-        let mut line_maps = HashMap::new();
         let mut literals = HashMap::new();
         for name in &top {
             let Some(file) = kit.files.get(&format!("{name}.hbs")) else {
@@ -101,21 +98,20 @@ impl<'k> Renderer<'k> {
                     .filter(|f| matches!(f.origin, Origin::Builtin(_)))
                     .map(|f| f.content.as_str())
             };
-            let pruned = context
+            let folded = context
                 .filter(|_| matches!(file.origin, Origin::Builtin(_)))
                 .and_then(|c| prune::prune_with(&file.content, c, &builtin));
-            let source = pruned
-                .as_ref()
-                .map_or(file.content.as_str(), |p| p.text.as_str());
-            if pruned.as_ref().is_some_and(|p| p.literal) || !source.contains("{{") {
+            if let Some(text) = folded {
+                literals.insert(name.clone(), text);
+                continue;
+            }
+            let source = file.content.as_str();
+            if !source.contains("{{") {
                 literals.insert(name.clone(), source.to_string());
                 continue;
             }
             partials.extend(partial_names(source));
             let (text, lines) = segments::lift_raw_lines(source, raw_lines.len());
-            if let Some(pruned) = pruned {
-                line_maps.insert(name.clone(), pruned.line_map);
-            }
             raw_lines.extend(lines);
             let split = segments::split(&text, PIECE_BYTES);
             if split.len() == 1 {
@@ -158,8 +154,7 @@ impl<'k> Renderer<'k> {
             pieces,
             literals,
             offsets,
-            line_maps,
-            pruned_for: context,
+            folded_for: context,
             inline: Mutex::new(HashMap::new()),
             last_context: Mutex::new(None),
         };
@@ -175,7 +170,7 @@ impl<'k> Renderer<'k> {
     pub fn render(&self, path: &str, context: &Value) -> Result<String> {
         let name = path.strip_suffix(".hbs").unwrap_or(path);
         if self
-            .pruned_for
+            .folded_for
             .is_some_and(|c| !std::ptr::eq(c, context) && c != context)
         {
             return Err(Error::Other(format!(
@@ -222,8 +217,8 @@ impl<'k> Renderer<'k> {
         if !template.contains("{{") {
             return Ok(template.to_string());
         }
-        if let Some(folded) = prune::prune(template, context).filter(|p| p.literal) {
-            return Ok(folded.text);
+        if let Some(folded) = prune::prune(template, context) {
+            return Ok(folded);
         }
         let mut inline = self.inline.lock().unwrap_or_else(|e| e.into_inner());
         if !inline.contains_key(template) {
@@ -306,23 +301,11 @@ impl<'k> Renderer<'k> {
         }
     }
 
-    /// The line of the template file behind `line` of the text compiled for `template`.
-    fn original_line(&self, template: Option<&str>, line: usize) -> usize {
-        template
-            .and_then(|t| self.line_maps.get(t))
-            .and_then(|map| map.get(line.checked_sub(1)?))
-            .copied()
-            .unwrap_or(line)
-    }
-
     fn template_error(&self, e: &TemplateError) -> Error {
         let (name, offset) = self.locate(e.name().map(String::as_str));
         let mut location = origin_of(self.kit, name.as_deref());
         if let Some((line, column)) = e.pos() {
-            location = format!(
-                "{location}:{}:{column}",
-                self.original_line(name.as_deref(), line + offset)
-            );
+            location = format!("{location}:{}:{column}", line + offset);
         }
         Error::Template {
             location,
@@ -340,10 +323,7 @@ impl<'k> Renderer<'k> {
             _ => origin_of(self.kit, None),
         };
         if let (Some(line), Some(column)) = (e.line_no, e.column_no) {
-            location = format!(
-                "{location}:{}:{column}",
-                self.original_line(name.as_deref(), line + offset)
-            );
+            location = format!("{location}:{}:{column}", line + offset);
         }
         let message = match e.reason() {
             RenderErrorReason::TemplateError(t) => t.reason().to_string(),
@@ -599,7 +579,7 @@ mod tests {
                     let actual = pruned.render(template, &context).unwrap();
                     assert!(
                         actual == expected,
-                        "{kit_name} {template} ({auth}, {scheme}) differs when pruned"
+                        "{kit_name} {template} ({auth}, {scheme}) differs when folded"
                     );
                     let name = template.strip_suffix(".hbs").unwrap_or(template);
                     assert!(
