@@ -247,7 +247,11 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
             }
         }
     }
-    let current = Record::parse(&draft.read(RECORD_FILE)?.unwrap_or_default())?;
+    // The record as the edits left it; most often the one read at the start.
+    let current = match draft.read(RECORD_FILE)? {
+        Some(text) if text == record.text => record.clone(),
+        text => Record::parse(&text.unwrap_or_default())?,
+    };
     draft.write(RECORD_FILE, current.with_integration(&inputs, &written))?;
     crate::commands::docs::refresh(&root, &mut draft)?;
 
