@@ -82,6 +82,14 @@ impl<'k> Renderer<'k> {
         let mut partials: Vec<String> = Vec::new();
         let mut raw_lines: Vec<String> = Vec::new();
         let mut literals = HashMap::new();
+        // Only built-in templates and partials are folded: they are known to compile, while
+        // a team's override must be compiled whole so an error anywhere in it is reported.
+        let builtin = |name: &str| {
+            kit.files
+                .get(&format!("{name}.hbs"))
+                .filter(|f| matches!(f.origin, Origin::Builtin(_)))
+                .map(|f| f.content.as_str())
+        };
         for name in &top {
             let Some(file) = kit.files.get(&format!("{name}.hbs")) else {
                 continue;
@@ -89,17 +97,8 @@ impl<'k> Renderer<'k> {
             if pieces.contains_key(name) || literals.contains_key(name) {
                 continue;
             }
-            // Only built-in templates and partials are folded: they are known to compile,
-            // while a team's override must be compiled whole so an error anywhere in it is
-            // reported.
-            let builtin = |name: &str| {
-                kit.files
-                    .get(&format!("{name}.hbs"))
-                    .filter(|f| matches!(f.origin, Origin::Builtin(_)))
-                    .map(|f| f.content.as_str())
-            };
             let folded = context
-                .filter(|_| matches!(file.origin, Origin::Builtin(_)))
+                .filter(|_| builtin(name).is_some())
                 .and_then(|c| prune::prune_with(&file.content, c, &builtin));
             if let Some(text) = folded {
                 literals.insert(name.clone(), text);

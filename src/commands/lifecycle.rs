@@ -82,20 +82,25 @@ impl Project {
         })
     }
 
-    /// The project of the kit that generated `name` in `record`, when that is another
-    /// kit than this one's.
-    fn other_kit(&self, record: &Record, name: &str) -> Result<Option<&Project>> {
-        match record.written(name).and_then(|w| w.kit) {
-            Some(kit) if kit != self.kit.name() => {
-                self.others.get(&kit).map(Some).ok_or_else(|| Error::Invalid {
-                    path: repo::RECORD_FILE.into(),
-                    message: format!(
-                        "`{name}` was generated with kit `{kit}`, which this run did not load; run again"
-                    ),
-                })
-            }
-            _ => Ok(None),
+    /// The repo seen through kit `kit` (this project for its own kit, or for `None`), if
+    /// that kit is loaded.
+    fn for_kit(&self, kit: Option<&str>) -> Option<&Project> {
+        match kit {
+            Some(kit) if kit != self.kit.name() => self.others.get(kit),
+            _ => Some(self),
         }
+    }
+
+    /// The project of the kit that generated `name` in `record`.
+    fn for_service(&self, record: &Record, name: &str) -> Result<&Project> {
+        let kit = record.written(name).and_then(|w| w.kit);
+        self.for_kit(kit.as_deref()).ok_or_else(|| Error::Invalid {
+            path: repo::RECORD_FILE.into(),
+            message: format!(
+                "`{name}` was generated with kit `{}`, which this run did not load; run again",
+                kit.unwrap_or_default()
+            ),
+        })
     }
 
     /// Path of the integrations document.
@@ -113,8 +118,9 @@ impl Project {
 
     /// The recorded integration `name` of `record`, with its answers resolved again.
     pub fn integration(&self, record: &Record, name: &str) -> Result<Option<Integration>> {
-        if let Some(other) = self.other_kit(record, name)? {
-            return other.integration(record, name);
+        let project = self.for_service(record, name)?;
+        if !std::ptr::eq(project, self) {
+            return project.integration(record, name);
         }
         let Some((entry, webhooks)) = record.answers(name) else {
             return Ok(None);
@@ -196,13 +202,12 @@ impl Project {
         renderer: &Renderer,
         integration: &Integration,
     ) -> Result<Vec<RenderedEdit<'p>>> {
-        if let Some(kit) = integration.written.kit.as_deref() {
-            if let Some(other) = self.others.get(kit).filter(|_| kit != self.kit.name()) {
-                let renderer = other.renderer()?;
-                return other.edits_with(&renderer, &integration.name, &integration.context);
+        match self.for_kit(integration.written.kit.as_deref()) {
+            Some(other) if !std::ptr::eq(other, self) => {
+                other.edits_with(&other.renderer()?, &integration.name, &integration.context)
             }
+            _ => self.edits_with(renderer, &integration.name, &integration.context),
         }
-        self.edits_with(renderer, &integration.name, &integration.context)
     }
 
     /// The kit's edits for service `name` with template context `context`, rendered.
@@ -268,13 +273,12 @@ pub fn drop_stale_entries(
     let before = project.edits(&renderer, &previous)?;
     // What the edits of this run's kit write now.
     let loaded;
-    let now_project = if kit == project.kit.name() {
-        &project
-    } else if let Some(other) = project.others.get(kit) {
-        other
-    } else {
-        loaded = Project::with_kit(root, record.clone(), kit)?;
-        &loaded
+    let now_project = match project.for_kit(Some(kit)) {
+        Some(known) => known,
+        None => {
+            loaded = Project::with_kit(root, record.clone(), kit)?;
+            &loaded
+        }
     };
     let now = now_project.edits_with(&now_project.renderer()?, service, context)?;
     let others = project.integrations(record)?;
