@@ -6,6 +6,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+use crate::choices::{AuthStyle, Category, WebhookScheme};
 use crate::error::{Error, Result};
 use crate::kit::SCAFFOLDS;
 
@@ -32,10 +33,10 @@ pub struct Packages {
 pub struct Entry {
     #[serde(default)]
     pub display_name: String,
-    #[serde(default)]
-    pub category: String,
-    #[serde(default)]
-    pub auth: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<Category>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth: Option<AuthStyle>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub auth_header: String,
     #[serde(default)]
@@ -44,8 +45,10 @@ pub struct Entry {
     pub docs_url: String,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub token_url: String,
-    #[serde(default)]
-    pub webhook_scheme: String,
+    /// `None` (`""` in the file) when the service signs webhooks in no scheme integrate
+    /// can verify.
+    #[serde(default, with = "crate::choices::optional")]
+    pub webhook_scheme: Option<WebhookScheme>,
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub signature_header: String,
     /// Top-level JSON field of the event id; `Some("")` when the body has none.
@@ -150,7 +153,11 @@ fn repo_table(root: Option<&Path>) -> Result<Option<toml::Table>> {
     };
     let path = root.join(REPO_CATALOG);
     match fs_err::read_to_string(&path) {
-        Ok(text) => parse_table(&text, Path::new(REPO_CATALOG)).map(Some),
+        Ok(text) => {
+            let table = parse_table(&text, Path::new(REPO_CATALOG))?;
+            check_entries(&text, Path::new(REPO_CATALOG))?;
+            Ok(Some(table))
+        }
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(Error::io(path, e)),
     }
@@ -170,11 +177,23 @@ fn merge(table: &mut toml::Table, id: String, value: toml::Value) {
     }
 }
 
+/// Checks every entry of catalog `text` field by field, so a bad value is reported at its
+/// line and column (exit 2), before entries are merged and lose their positions.
+fn check_entries(text: &str, path: &Path) -> Result<()> {
+    toml::from_str::<BTreeMap<String, Entry>>(text)
+        .map(drop)
+        .map_err(|e| {
+            let message = format!("{}; fix the entry and run again", e.message().trim());
+            Error::value_at(path, text, e.span(), message)
+        })
+}
+
+/// An entry of the merged catalog; both of its parts were checked with their positions.
 fn to_entry(id: &str, value: toml::Value) -> Result<Entry> {
     value
         .try_into()
         .map_err(|e: toml::de::Error| Error::Invalid {
-            path: REPO_CATALOG.into(),
+            path: BUILTIN_CATALOG.into(),
             message: format!("catalog entry `{id}`: {}", e.message()),
         })
 }
@@ -218,6 +237,30 @@ mod tests {
     }
 
     #[test]
+    fn every_builtin_entry_holds_values_of_their_sets() {
+        check_entries(builtin(), Path::new(BUILTIN_CATALOG)).unwrap();
+        let catalog = Catalog::load(None).unwrap();
+        assert!(catalog.entries.values().all(|e| e.category.is_some()));
+        assert!(catalog.entries.values().all(|e| e.auth.is_some()));
+    }
+
+    #[test]
+    fn a_value_outside_its_set_is_a_usage_error_at_its_position() {
+        let err = check_entries(
+            "[a]\nauth = \"bearer\"\n\n[b]\nauth = \"Bearer\"\n",
+            Path::new(REPO_CATALOG),
+        )
+        .unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert!(
+            err.to_string().starts_with(
+                ".integrate/catalog.toml:5:8: unknown auth style `Bearer`; expected one of: bearer,"
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn one_entry_parses_like_the_whole_catalog() {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join(".integrate")).unwrap();
@@ -239,8 +282,8 @@ mod tests {
         }
         let merged = Catalog::entry(Some(dir.path()), "stripe").unwrap().unwrap();
         assert_eq!(
-            (merged.category.as_str(), merged.display_name.as_str()),
-            ("other", "Stripe")
+            (merged.category, merged.display_name.as_str()),
+            (Some(Category::Other), "Stripe")
         );
     }
 

@@ -4,6 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::choices::{AuthStyle, Category, WebhookScheme};
 use crate::output::ColorChoice;
 
 /// Add a third-party integration to this repo in one step, the same way every time.
@@ -107,12 +108,12 @@ pub struct RemoveArgs {
 pub struct NewArgs {
     /// The service to integrate: `stripe`, `Stripe Connect`, `stripe_connect`, ...
     pub service: Option<String>,
-    /// Category: payments, email, sms, storage, auth, monitoring, analytics, ai, search, crm, messaging, other
+    /// What kind of service it is
     #[arg(long, value_name = "CAT")]
-    pub category: Option<String>,
-    /// How requests authenticate: bearer, api-key, basic, oauth2, none
+    pub category: Option<Category>,
+    /// How requests authenticate
     #[arg(long, value_name = "STYLE")]
-    pub auth: Option<String>,
+    pub auth: Option<AuthStyle>,
     /// Header carrying the API key (with --auth api-key)
     #[arg(long, value_name = "NAME")]
     pub auth_header: Option<String>,
@@ -125,9 +126,9 @@ pub struct NewArgs {
     /// Generate no webhook route
     #[arg(long, overrides_with = "webhooks")]
     pub no_webhooks: bool,
-    /// Webhook signature scheme: hmac-sha256, stripe, github, standard-webhooks, slack, shopify, twilio
+    /// Webhook signature scheme
     #[arg(long, value_name = "SCHEME")]
-    pub webhook_scheme: Option<String>,
+    pub webhook_scheme: Option<WebhookScheme>,
     /// Header carrying the webhook signature (for hmac-sha256)
     #[arg(long, value_name = "NAME")]
     pub signature_header: Option<String>,

@@ -71,7 +71,7 @@ pub fn for_new(inputs: &Inputs, kit: &str, paths: &Map<String, Value>) -> Value 
         })
         .collect();
     let scheme = webhooks::scheme(
-        &inputs.webhook_scheme,
+        inputs.webhook_scheme,
         Some(inputs.signature_header.as_str()).filter(|h| !h.is_empty()),
     );
     let header = if !inputs.signature_header.is_empty() {

@@ -27,6 +27,15 @@ pub enum Error {
     },
     #[error("{}: {message}", path.display())]
     Invalid { path: PathBuf, message: String },
+    /// A value outside its set (a category, auth style or scheme) in a file: a usage error
+    /// wherever it is written.
+    #[error("{}:{line}:{column}: {message}", path.display())]
+    Value {
+        path: PathBuf,
+        line: usize,
+        column: usize,
+        message: String,
+    },
     #[error("{location}: template error: {message}")]
     Template { location: String, message: String },
     #[error("{}", conflict_message(files))]
@@ -71,7 +80,9 @@ impl Error {
     /// interrupt, 1 otherwise.
     pub fn exit_code(&self) -> u8 {
         match self {
-            Error::Name(_) | Error::MissingInput { .. } | Error::Usage(_) => 2,
+            Error::Name(_) | Error::MissingInput { .. } | Error::Usage(_) | Error::Value { .. } => {
+                2
+            }
             Error::Interrupted => 130,
             _ => 1,
         }
@@ -89,6 +100,24 @@ impl Error {
             .map(|s| crate::editors::line_col(text, s.start))
             .unwrap_or((1, 1));
         Error::Parse {
+            path: path.into(),
+            line,
+            column,
+            message,
+        }
+    }
+
+    /// A value outside its set in `text` (the content of `path`) at byte range `span`.
+    pub fn value_at(
+        path: impl Into<PathBuf>,
+        text: &str,
+        span: Option<std::ops::Range<usize>>,
+        message: String,
+    ) -> Self {
+        let (line, column) = span
+            .map(|s| crate::editors::line_col(text, s.start))
+            .unwrap_or((1, 1));
+        Error::Value {
             path: path.into(),
             line,
             column,

@@ -5,41 +5,22 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::catalog::Entry;
+use crate::choices::{AuthStyle, Category, Choice, WebhookScheme};
 use crate::error::{Error, Result};
 use crate::names::ServiceName;
 use crate::prompt::Prompter;
-use crate::webhooks::SCHEMES;
-
-/// Service categories.
-pub const CATEGORIES: &[&str] = &[
-    "payments",
-    "email",
-    "sms",
-    "storage",
-    "auth",
-    "monitoring",
-    "analytics",
-    "ai",
-    "search",
-    "crm",
-    "messaging",
-    "other",
-];
-
-/// Authentication styles.
-pub const AUTH_STYLES: &[&str] = &["bearer", "api-key", "basic", "oauth2", "none"];
 
 /// Values given on the command line for `new`; `None` means not given.
 #[derive(Debug, Clone, Default)]
 pub struct Flags {
     pub display_name: Option<String>,
-    pub category: Option<String>,
-    pub auth: Option<String>,
+    pub category: Option<Category>,
+    pub auth: Option<AuthStyle>,
     pub auth_header: Option<String>,
     pub token_url: Option<String>,
     pub base_url: Option<String>,
     pub webhooks: Option<bool>,
-    pub webhook_scheme: Option<String>,
+    pub webhook_scheme: Option<WebhookScheme>,
     pub signature_header: Option<String>,
     pub events: Option<Vec<String>>,
     /// Take every default, never ask.
@@ -51,14 +32,14 @@ pub struct Flags {
 pub struct Inputs {
     pub service: ServiceName,
     pub display_name: String,
-    pub category: String,
-    pub auth: String,
+    pub category: Category,
+    pub auth: AuthStyle,
     pub auth_header: String,
     pub token_url: String,
     pub base_url: String,
     pub docs_url: String,
     pub webhooks: bool,
-    pub webhook_scheme: String,
+    pub webhook_scheme: WebhookScheme,
     pub signature_header: String,
     pub event_id_field: String,
     pub event_type_field: String,
@@ -91,6 +72,14 @@ impl Known<'_> {
             .into_iter()
             .flatten()
             .find_map(|e| field(e).clone())
+    }
+
+    /// A choice from the record, else the catalog.
+    fn choice<T>(&self, field: impl Fn(&Entry) -> Option<T>) -> Option<T> {
+        [self.recorded, self.catalog]
+            .into_iter()
+            .flatten()
+            .find_map(field)
     }
 
     fn events(&self) -> Option<Vec<String>> {
@@ -128,35 +117,33 @@ pub fn resolve(
 ) -> Result<Inputs> {
     let category = choose(
         &mut mode,
-        flags.category.clone(),
-        known.text(|e| &e.category),
+        flags.category,
+        known.choice(|e| e.category),
         "--category",
         "Category",
-        CATEGORIES,
-        "other",
+        Category::Other,
     )?;
-    check_choice(&category, CATEGORIES, "--category")?;
     let auth = choose(
         &mut mode,
-        flags.auth.clone(),
-        known.text(|e| &e.auth),
+        flags.auth,
+        known.choice(|e| e.auth),
         "--auth",
         "Auth style",
-        AUTH_STYLES,
-        "bearer",
+        AuthStyle::Bearer,
     )?;
-    check_choice(&auth, AUTH_STYLES, "--auth")?;
     let auth_header = match flags.auth_header.clone() {
         Some(header) => header,
         None => {
-            let default = match auth.as_str() {
-                "api-key" => known
+            let default = match auth {
+                AuthStyle::ApiKey => known
                     .text(|e| &e.auth_header)
                     .unwrap_or_else(|| "X-API-Key".into()),
                 _ => "Authorization".to_string(),
             };
-            match (&mut mode, auth.as_str()) {
-                (Mode::Ask(p), "api-key") => p.input("Header carrying the API key", &default)?,
+            match (&mut mode, auth) {
+                (Mode::Ask(p), AuthStyle::ApiKey) => {
+                    p.input("Header carrying the API key", &default)?
+                }
                 _ => default,
             }
         }
@@ -174,7 +161,7 @@ pub fn resolve(
         }
     };
     let base_url = check_url(&base_url, "--base-url")?;
-    let token_url = if auth == "oauth2" {
+    let token_url = if auth == AuthStyle::Oauth2 {
         let url = flags
             .token_url
             .clone()
@@ -186,7 +173,7 @@ pub fn resolve(
     };
     let known_webhooks = known
         .recorded_webhooks
-        .or_else(|| known.catalog.map(|c| !c.webhook_scheme.is_empty()));
+        .or_else(|| known.catalog.map(|c| c.webhook_scheme.is_some()));
     let webhooks = match flags.webhooks {
         Some(on) => on,
         None => match &mut mode {
@@ -197,9 +184,9 @@ pub fn resolve(
             })?,
         },
     };
-    let webhook_scheme = match flags.webhook_scheme.clone() {
+    let webhook_scheme = match flags.webhook_scheme {
         Some(scheme) => scheme,
-        None => match known.text(|e| &e.webhook_scheme) {
+        None => match known.choice(|e| e.webhook_scheme) {
             Some(scheme) => scheme,
             None if webhooks && known.recorded.is_none() && known.catalog.is_some() => {
                 let question = format!(
@@ -207,17 +194,17 @@ pub fn resolve(
                     service.title
                 );
                 match &mut mode {
-                    Mode::Ask(p) => SCHEMES[p.select(&question, SCHEMES, 0)?].to_string(),
+                    Mode::Ask(p) => WebhookScheme::ALL[p.select(&question, WebhookScheme::NAMES, 0)?],
                     _ => {
                         return Err(Error::Usage(format!(
                             "the catalog knows no webhook signature scheme of `{}` that integrate can verify; pass --webhook-scheme (one of: {}) if one matches the provider's documentation, or --no-webhooks",
                             service.name,
-                            SCHEMES.join(", ")
+                            WebhookScheme::NAMES.join(", ")
                         )))
                     }
                 }
             }
-            None => "hmac-sha256".to_string(),
+            None => WebhookScheme::HmacSha256,
         },
     };
     let signature_header = flags
@@ -263,11 +250,11 @@ pub fn resolve(
         )));
     }
     let mut env = BTreeMap::new();
-    let roles: &[&str] = match auth.as_str() {
-        "bearer" | "api-key" => &["api_key"],
-        "basic" => &["username", "password"],
-        "oauth2" => &["client_id", "client_secret"],
-        _ => &[],
+    let roles: &[&str] = match auth {
+        AuthStyle::Bearer | AuthStyle::ApiKey => &["api_key"],
+        AuthStyle::Basic => &["username", "password"],
+        AuthStyle::Oauth2 => &["client_id", "client_secret"],
+        AuthStyle::None => &[],
     };
     let mut all_roles: Vec<&str> = roles.to_vec();
     if webhooks {
@@ -311,39 +298,28 @@ pub fn split_events(text: &str) -> Vec<String> {
         .collect()
 }
 
-fn choose(
+fn choose<T: Choice>(
     mode: &mut Mode,
-    flag: Option<String>,
-    known: Option<String>,
+    flag: Option<T>,
+    known: Option<T>,
     flag_name: &str,
     prompt: &str,
-    items: &[&str],
-    generic: &str,
-) -> Result<String> {
+    generic: T,
+) -> Result<T> {
     if let Some(value) = flag {
         return Ok(value);
     }
     match mode {
         Mode::Ask(p) => {
-            let default = known.as_deref().unwrap_or(generic);
-            let index = items.iter().position(|i| *i == default).unwrap_or(0);
-            Ok(items[p.select(prompt, items, index)?].to_string())
+            let default = known.unwrap_or(generic);
+            let index = T::ALL.iter().position(|v| *v == default).unwrap_or(0);
+            Ok(T::ALL[p.select(prompt, T::NAMES, index)?])
         }
-        Mode::Defaults => Ok(known.unwrap_or_else(|| generic.to_string())),
+        Mode::Defaults => Ok(known.unwrap_or(generic)),
         Mode::Strict => known.ok_or_else(|| Error::MissingInput {
             flag: flag_name.to_string(),
         }),
     }
-}
-
-fn check_choice(value: &str, items: &[&str], flag: &str) -> Result<()> {
-    if items.contains(&value) {
-        return Ok(());
-    }
-    Err(Error::Usage(format!(
-        "invalid value `{value}` for {flag}; expected one of: {}",
-        items.join(", ")
-    )))
 }
 
 fn check_header(value: &str, flag: &str) -> Result<()> {
@@ -388,10 +364,10 @@ mod tests {
     fn stripe() -> Entry {
         Entry {
             display_name: "Stripe".into(),
-            category: "payments".into(),
-            auth: "bearer".into(),
+            category: Some(Category::Payments),
+            auth: Some(AuthStyle::Bearer),
             base_url: "https://api.stripe.com".into(),
-            webhook_scheme: "stripe".into(),
+            webhook_scheme: Some(WebhookScheme::Stripe),
             events: vec!["payment_intent.succeeded".into()],
             env: [("api_key".to_string(), "STRIPE_SECRET_KEY".to_string())].into(),
             ..Entry::default()
@@ -419,14 +395,14 @@ mod tests {
             ..Known::default()
         };
         let inputs = resolve(name("stripe"), &Flags::default(), &known, Mode::Strict).unwrap();
-        assert_eq!(inputs.category, "payments");
+        assert_eq!(inputs.category, Category::Payments);
         assert!(inputs.webhooks);
-        assert_eq!(inputs.webhook_scheme, "stripe");
+        assert_eq!(inputs.webhook_scheme, WebhookScheme::Stripe);
         assert_eq!(inputs.env["api_key"], "STRIPE_SECRET_KEY");
         assert_eq!(inputs.env["webhook_secret"], "STRIPE_WEBHOOK_SECRET");
         let flags = Flags {
             webhooks: Some(false),
-            auth: Some("basic".into()),
+            auth: Some(AuthStyle::Basic),
             ..Flags::default()
         };
         let inputs = resolve(name("stripe"), &flags, &known, Mode::Strict).unwrap();
@@ -445,12 +421,8 @@ mod tests {
         )
         .unwrap();
         assert_eq!(
-            (
-                inputs.category.as_str(),
-                inputs.auth.as_str(),
-                inputs.webhooks
-            ),
-            ("other", "bearer", false)
+            (inputs.category, inputs.auth, inputs.webhooks),
+            (Category::Other, AuthStyle::Bearer, false)
         );
         assert_eq!(inputs.base_url, "https://api.acme.com");
     }
@@ -464,7 +436,7 @@ mod tests {
             Answer::Text("a.b, c".into()),
         ]);
         let flags = Flags {
-            auth: Some("bearer".into()),
+            auth: Some(AuthStyle::Bearer),
             ..Flags::default()
         };
         let inputs = resolve(
@@ -483,7 +455,7 @@ mod tests {
                 "Events to handle (comma-separated)"
             ]
         );
-        assert_eq!(inputs.category, "email");
+        assert_eq!(inputs.category, Category::Email);
         assert!(inputs.webhooks);
         assert_eq!(inputs.events, ["a.b", "c"]);
     }
@@ -491,8 +463,8 @@ mod tests {
     #[test]
     fn a_service_without_a_verifiable_scheme_needs_an_explicit_one() {
         let paddle = Entry {
-            category: "payments".into(),
-            auth: "bearer".into(),
+            category: Some(Category::Payments),
+            auth: Some(AuthStyle::Bearer),
             ..Entry::default()
         };
         let known = Known {
@@ -507,7 +479,7 @@ mod tests {
         assert!(err.to_string().contains("--webhook-scheme"), "{err}");
         let flags = Flags {
             webhooks: Some(true),
-            webhook_scheme: Some("hmac-sha256".into()),
+            webhook_scheme: Some(WebhookScheme::HmacSha256),
             ..Flags::default()
         };
         assert!(resolve(name("paddle"), &flags, &known, Mode::Defaults).is_ok());
@@ -532,12 +504,6 @@ mod tests {
 
     #[test]
     fn bad_values_are_usage_errors() {
-        let flags = Flags {
-            category: Some("nope".into()),
-            ..Flags::default()
-        };
-        let err = resolve(name("acme"), &flags, &Known::default(), Mode::Defaults).unwrap_err();
-        assert_eq!(err.exit_code(), 2);
         let flags = Flags {
             base_url: Some("ftp://x".into()),
             ..Flags::default()

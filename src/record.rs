@@ -7,6 +7,7 @@ use serde_json::{Map, Value};
 use toml_edit::{value, Array, DocumentMut, Item, Table};
 
 use crate::catalog::Entry;
+use crate::choices::{AuthStyle, Choice};
 use crate::error::{Error, Result};
 use crate::inputs::Inputs;
 use crate::repo::RECORD_FILE;
@@ -95,9 +96,12 @@ impl Record {
         Ok(out)
     }
 
-    /// The recorded answers of `service`, if it was generated before.
-    pub fn answers(&self, service: &str) -> Option<(Entry, bool)> {
-        let table = self.integration(service)?;
+    /// The recorded answers of `service`, if it was generated before. A category, auth
+    /// style or webhook scheme outside its set is an error at its line and column.
+    pub fn answers(&self, service: &str) -> Result<Option<(Entry, bool)>> {
+        let Some(table) = self.integration(service) else {
+            return Ok(None);
+        };
         let text = |key: &str| {
             table
                 .get(key)
@@ -127,13 +131,13 @@ impl Record {
             .unwrap_or_default();
         let entry = Entry {
             display_name: text("display_name"),
-            category: text("category"),
-            auth: text("auth"),
+            category: self.choice(service, table, "category")?,
+            auth: self.choice(service, table, "auth")?,
             auth_header: text("auth_header"),
             base_url: text("base_url"),
             docs_url: text("docs_url"),
             token_url: text("token_url"),
-            webhook_scheme: text("webhook_scheme"),
+            webhook_scheme: self.choice(service, table, "webhook_scheme")?,
             signature_header: text("signature_header"),
             event_id_field: table
                 .get("event_id_field")
@@ -151,7 +155,27 @@ impl Record {
             .get("webhooks")
             .and_then(Item::as_bool)
             .unwrap_or(false);
-        Some((entry, webhooks))
+        Ok(Some((entry, webhooks)))
+    }
+
+    /// The value of `key` in `[integrations.<service>]` as a choice; absent or `""` is
+    /// `None`.
+    fn choice<T: Choice>(&self, service: &str, table: &Table, key: &str) -> Result<Option<T>> {
+        let Some(item) = table.get(key) else {
+            return Ok(None);
+        };
+        let problem = match item.as_str() {
+            Some("") => return Ok(None),
+            Some(text) => match T::parse(text) {
+                Ok(value) => return Ok(Some(value)),
+                Err(e) => format!("{e}; fix `{key}` in integrate.toml"),
+            },
+            None => format!("`{key}` must be a string (one of: {})", T::NAMES.join(", ")),
+        };
+        let span = toml_edit::Document::parse(self.text.as_str())
+            .ok()
+            .and_then(|doc| doc.get("integrations")?.get(service)?.get(key)?.span());
+        Err(Error::value_at(RECORD_FILE, &self.text, span, problem))
     }
 
     /// The table of `service`, if recorded.
@@ -180,12 +204,12 @@ impl Record {
             table.insert("kit", value(kit));
         }
         table.insert("display_name", value(&inputs.display_name));
-        table.insert("category", value(&inputs.category));
-        table.insert("auth", value(&inputs.auth));
-        if inputs.auth == "api-key" {
+        table.insert("category", value(inputs.category.as_str()));
+        table.insert("auth", value(inputs.auth.as_str()));
+        if inputs.auth == AuthStyle::ApiKey {
             table.insert("auth_header", value(&inputs.auth_header));
         }
-        if inputs.auth == "oauth2" {
+        if inputs.auth == AuthStyle::Oauth2 {
             table.insert("token_url", value(&inputs.token_url));
         }
         table.insert("base_url", value(&inputs.base_url));
@@ -194,7 +218,7 @@ impl Record {
         }
         table.insert("webhooks", value(inputs.webhooks));
         if inputs.webhooks {
-            table.insert("webhook_scheme", value(&inputs.webhook_scheme));
+            table.insert("webhook_scheme", value(inputs.webhook_scheme.as_str()));
             if !inputs.signature_header.is_empty() {
                 table.insert("signature_header", value(&inputs.signature_header));
             }

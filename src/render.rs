@@ -524,13 +524,18 @@ mod tests {
     /// every one of them is, for every auth style and scheme), as compiled whole.
     #[test]
     fn pieces_render_like_the_whole_template() {
+        use crate::choices::{AuthStyle, Choice, WebhookScheme};
         use crate::inputs::{resolve, Flags, Known, Mode};
         use crate::names::ServiceName;
-        let mut cases: Vec<(&str, &str)> = crate::webhooks::SCHEMES
+        let mut cases: Vec<(AuthStyle, WebhookScheme)> = WebhookScheme::ALL
             .iter()
-            .map(|s| ("bearer", *s))
+            .map(|s| (AuthStyle::Bearer, *s))
             .collect();
-        cases.extend(["api-key", "basic", "oauth2", "none"].map(|a| (a, "hmac-sha256")));
+        cases.extend(
+            AuthStyle::ALL
+                .iter()
+                .map(|a| (*a, WebhookScheme::HmacSha256)),
+        );
         for kit_name in crate::kit::BUILTIN_ORDER {
             let kit = Kit::load(kit_name, None).unwrap();
             let paths: serde_json::Map<String, Value> = kit
@@ -556,9 +561,9 @@ mod tests {
             let renderer = Renderer::new(&kit, templates.iter().copied()).unwrap();
             for (auth, scheme) in &cases {
                 let flags = Flags {
-                    auth: Some(auth.to_string()),
+                    auth: Some(*auth),
                     webhooks: Some(true),
-                    webhook_scheme: Some(scheme.to_string()),
+                    webhook_scheme: Some(*scheme),
                     events: Some(vec!["a.created".into(), "b.deleted".into()]),
                     ..Flags::default()
                 };

@@ -2,18 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::choices::{Choice, WebhookScheme};
 use crate::kit::SCAFFOLDS;
-
-/// The schemes every kit implements.
-pub const SCHEMES: &[&str] = &[
-    "hmac-sha256",
-    "stripe",
-    "github",
-    "standard-webhooks",
-    "slack",
-    "shopify",
-    "twilio",
-];
 
 /// A header name and value.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,15 +43,16 @@ struct File {
     schemes: std::collections::BTreeMap<String, Scheme>,
 }
 
-/// The scheme `name` with its vectors; for `hmac-sha256` the vectors' header is renamed to
+/// The scheme `id` with its vectors; for `hmac-sha256` the vectors' header is renamed to
 /// `header` when one is given.
-pub fn scheme(name: &str, header: Option<&str>) -> Option<Scheme> {
+pub fn scheme(id: WebhookScheme, header: Option<&str>) -> Option<Scheme> {
+    let name = id.as_str();
     let text = SCAFFOLDS.get_file("webhooks.toml")?.contents_utf8()?;
     let section = crate::tables::section(text, &format!("schemes.{name}"));
     let file: File = toml::from_str(&section).ok()?;
     let mut scheme = file.schemes.get(name)?.clone();
     if let Some(header) = header.filter(|h| !h.is_empty() && *h != scheme.header) {
-        if name == "hmac-sha256" {
+        if id == WebhookScheme::HmacSha256 {
             for vector in &mut scheme.vectors {
                 for pair in &mut vector.headers {
                     if pair.name.eq_ignore_ascii_case(&scheme.header) {
@@ -81,8 +72,8 @@ mod tests {
 
     #[test]
     fn every_scheme_has_valid_and_invalid_vectors() {
-        for name in SCHEMES {
-            let s = scheme(name, None).unwrap_or_else(|| panic!("no vectors for {name}"));
+        for name in WebhookScheme::ALL {
+            let s = scheme(*name, None).unwrap_or_else(|| panic!("no vectors for {name}"));
             assert!(s.vectors.iter().any(|v| v.valid), "{name}");
             assert!(s.vectors.iter().any(|v| !v.valid), "{name}");
         }
@@ -92,9 +83,9 @@ mod tests {
     fn each_scheme_parses_alone_as_in_the_whole_file() {
         let text = SCAFFOLDS.get_file("webhooks.toml").unwrap();
         let file: File = toml::from_str(text.contents_utf8().unwrap()).unwrap();
-        assert_eq!(file.schemes.len(), SCHEMES.len());
+        assert_eq!(file.schemes.len(), WebhookScheme::ALL.len());
         for (name, whole) in &file.schemes {
-            let alone = scheme(name, None).unwrap();
+            let alone = scheme(WebhookScheme::parse(name).unwrap(), None).unwrap();
             assert_eq!(
                 serde_json::to_value(alone).unwrap(),
                 serde_json::to_value(whole).unwrap(),
@@ -105,7 +96,7 @@ mod tests {
 
     #[test]
     fn generic_hmac_vectors_follow_a_custom_header() {
-        let s = scheme("hmac-sha256", Some("X-Acme-Signature")).unwrap();
+        let s = scheme(WebhookScheme::HmacSha256, Some("X-Acme-Signature")).unwrap();
         assert_eq!(s.header, "X-Acme-Signature");
         assert!(s
             .vectors

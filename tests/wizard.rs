@@ -5,6 +5,7 @@ mod common;
 use std::time::Duration;
 
 use common::{copy_tree, manifest_dir};
+use integrate::choices::{AuthStyle, Category};
 use integrate::cli::NewArgs;
 use integrate::commands::{new, App};
 use integrate::output::{ColorChoice, Reporter};
@@ -91,8 +92,8 @@ fn flags_leave_nothing_to_ask() {
     };
     let mut script = ScriptedPrompter::new([]);
     let mut a = args(Some("acme"));
-    a.category = Some("sms".into());
-    a.auth = Some("none".into());
+    a.category = Some(Category::Sms);
+    a.auth = Some(AuthStyle::None);
     a.base_url = Some("https://sms.example.com".into());
     a.no_webhooks = true;
     new::run(&app, &a, Some(&mut script)).unwrap();

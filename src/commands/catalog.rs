@@ -1,6 +1,7 @@
 //! `integrate catalog [--json]`: the known services.
 
 use crate::catalog::Catalog;
+use crate::choices::Choice;
 use crate::commands::App;
 use crate::error::Result;
 use crate::repo;
@@ -19,14 +20,13 @@ pub fn run(app: &App, json: bool) -> Result<()> {
         "SERVICE", "CATEGORY", "AUTH", "WEBHOOKS"
     ));
     for (id, entry) in &catalog.entries {
-        let scheme = if entry.webhook_scheme.is_empty() {
-            "-"
-        } else {
-            &entry.webhook_scheme
-        };
+        let text = |value: Option<&'static str>| value.unwrap_or("-");
         crate::output::print_line(&format!(
-            "{id:<14} {:<11} {:<8} {scheme:<18} {}",
-            entry.category, entry.auth, entry.display_name
+            "{id:<14} {:<11} {:<8} {:<18} {}",
+            text(entry.category.map(Choice::as_str)),
+            text(entry.auth.map(Choice::as_str)),
+            text(entry.webhook_scheme.map(Choice::as_str)),
+            entry.display_name
         ));
     }
     Ok(())

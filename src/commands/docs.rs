@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use crate::catalog::Catalog;
+use crate::choices::{AuthStyle, Category};
 use crate::commands::lifecycle::{doc_path, Integration, Project};
 use crate::commands::scan::{self, Found, Scan};
 use crate::commands::{execute, App};
@@ -175,50 +176,50 @@ fn civil(days: i64) -> (i64, u32, u32) {
     (y, m, d)
 }
 
-fn category_title(category: &str) -> &'static str {
+fn category_title(category: Category) -> &'static str {
     match category {
-        "payments" => "Payments",
-        "email" => "Email",
-        "sms" => "SMS",
-        "messaging" => "Messaging",
-        "ai" => "AI",
-        "search" => "Search",
-        "crm" => "CRM",
-        "storage" => "File Storage",
-        "auth" => "Auth Provider",
-        "monitoring" => "Error Tracking",
-        "analytics" => "Analytics",
-        _ => "Other APIs",
+        Category::Payments => "Payments",
+        Category::Email => "Email",
+        Category::Sms => "SMS",
+        Category::Messaging => "Messaging",
+        Category::Ai => "AI",
+        Category::Search => "Search",
+        Category::Crm => "CRM",
+        Category::Storage => "File Storage",
+        Category::Auth => "Auth Provider",
+        Category::Monitoring => "Error Tracking",
+        Category::Analytics => "Analytics",
+        Category::Other => "Other APIs",
     }
 }
 
-fn purpose(category: &str) -> &'static str {
+fn purpose(category: Category) -> &'static str {
     match category {
-        "payments" => "payments",
-        "email" => "email delivery",
-        "sms" => "SMS",
-        "messaging" => "messaging",
-        "ai" => "AI models",
-        "search" => "search",
-        "crm" => "CRM and support",
-        "storage" => "file storage",
-        "auth" => "authentication",
-        "monitoring" => "error tracking",
-        "analytics" => "product analytics",
-        _ => "API",
+        Category::Payments => "payments",
+        Category::Email => "email delivery",
+        Category::Sms => "SMS",
+        Category::Messaging => "messaging",
+        Category::Ai => "AI models",
+        Category::Search => "search",
+        Category::Crm => "CRM and support",
+        Category::Storage => "file storage",
+        Category::Auth => "authentication",
+        Category::Monitoring => "error tracking",
+        Category::Analytics => "product analytics",
+        Category::Other => "API",
     }
 }
 
 /// API categories in the order they are listed under "APIs & External Services".
-const API_CATEGORIES: &[&str] = &[
-    "payments",
-    "email",
-    "sms",
-    "messaging",
-    "ai",
-    "search",
-    "crm",
-    "other",
+const API_CATEGORIES: &[Category] = &[
+    Category::Payments,
+    Category::Email,
+    Category::Sms,
+    Category::Messaging,
+    Category::Ai,
+    Category::Search,
+    Category::Crm,
+    Category::Other,
 ];
 
 fn code(text: &str) -> String {
@@ -232,25 +233,25 @@ fn names(items: &[String]) -> String {
 fn auth_text(integration: &Integration) -> String {
     let inputs = &integration.inputs;
     let env = |role: &str| inputs.env.get(role).map(|n| code(n)).unwrap_or_default();
-    match inputs.auth.as_str() {
-        "bearer" => format!("bearer token from {}", env("api_key")),
-        "api-key" => format!(
+    match inputs.auth {
+        AuthStyle::Bearer => format!("bearer token from {}", env("api_key")),
+        AuthStyle::ApiKey => format!(
             "API key in the `{}` header, from {}",
             inputs.auth_header,
             env("api_key")
         ),
-        "basic" => format!(
+        AuthStyle::Basic => format!(
             "HTTP basic auth with {} and {}",
             env("username"),
             env("password")
         ),
-        "oauth2" => format!(
+        AuthStyle::Oauth2 => format!(
             "OAuth2 client credentials {} and {} (token endpoint `{}`)",
             env("client_id"),
             env("client_secret"),
             inputs.token_url
         ),
-        _ => "none".to_string(),
+        AuthStyle::None => "none".to_string(),
     }
 }
 
@@ -260,7 +261,7 @@ fn recorded_item(out: &mut String, integration: &Integration, scan: &Scan) {
         "- **{}** (`{}`) - {}\n",
         inputs.display_name,
         integration.name,
-        purpose(&inputs.category)
+        purpose(inputs.category)
     ));
     let sdks: Vec<String> = scan
         .recorded
@@ -301,7 +302,7 @@ fn found_item(out: &mut String, found: &Found) {
         "- **{}** (`{}`) - {}, found by scan\n",
         found.display_name,
         found.service,
-        purpose(&found.category)
+        purpose(found.category)
     ));
     let packages = found.of("package");
     if !packages.is_empty() {
@@ -323,7 +324,7 @@ fn found_item(out: &mut String, found: &Found) {
 
 fn section(
     out: &mut String,
-    categories: &[&str],
+    categories: &[Category],
     integrations: &[Integration],
     scan: &Scan,
 ) -> bool {
@@ -331,24 +332,18 @@ fn section(
     for category in categories {
         let ours: Vec<&Integration> = integrations
             .iter()
-            .filter(|i| {
-                let c = i.inputs.category.as_str();
-                c == *category || (*category == "other" && !known_category(c))
-            })
+            .filter(|i| i.inputs.category == *category)
             .collect();
         let found: Vec<&Found> = scan
             .found
             .iter()
-            .filter(|f| {
-                let c = f.category.as_str();
-                c == *category || (*category == "other" && !known_category(c))
-            })
+            .filter(|f| f.category == *category)
             .collect();
         if ours.is_empty() && found.is_empty() {
             continue;
         }
         any = true;
-        out.push_str(&format!("**{}:**\n", category_title(category)));
+        out.push_str(&format!("**{}:**\n", category_title(*category)));
         for integration in ours {
             recorded_item(out, integration, scan);
         }
@@ -358,11 +353,6 @@ fn section(
         out.push('\n');
     }
     any
-}
-
-fn known_category(category: &str) -> bool {
-    API_CATEGORIES.contains(&category)
-        || ["storage", "auth", "monitoring", "analytics"].contains(&category)
 }
 
 /// The managed region's body.
@@ -378,15 +368,20 @@ fn render(project: &Project, integrations: &[Integration], scan: &Scan, date: &s
         out.push_str("None recorded.\n\n");
     }
     out.push_str("## Data Storage\n\n");
-    if !section(&mut out, &["storage"], integrations, scan) {
+    if !section(&mut out, &[Category::Storage], integrations, scan) {
         out.push_str("No file storage service recorded.\n\n");
     }
     out.push_str("## Authentication & Identity\n\n");
-    if !section(&mut out, &["auth"], integrations, scan) {
+    if !section(&mut out, &[Category::Auth], integrations, scan) {
         out.push_str("No auth provider recorded.\n\n");
     }
     out.push_str("## Monitoring & Observability\n\n");
-    if !section(&mut out, &["monitoring", "analytics"], integrations, scan) {
+    if !section(
+        &mut out,
+        &[Category::Monitoring, Category::Analytics],
+        integrations,
+        scan,
+    ) {
         out.push_str("No monitoring or analytics service recorded.\n\n");
     }
 

@@ -122,7 +122,7 @@ impl Project {
         if !std::ptr::eq(project, self) {
             return project.integration(record, name);
         }
-        let Some((entry, webhooks)) = record.answers(name) else {
+        let Some((entry, webhooks)) = record.answers(name)? else {
             return Ok(None);
         };
         let written = record.written(name).unwrap_or_default();

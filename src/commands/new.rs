@@ -90,7 +90,7 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
         }
     }
 
-    let recorded = record.answers(&service.name);
+    let recorded = record.answers(&service.name)?;
     let known = Known {
         recorded: recorded.as_ref().map(|(entry, _)| entry),
         recorded_webhooks: recorded.as_ref().map(|(_, webhooks)| *webhooks),
@@ -98,13 +98,13 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
     };
     let flags = Flags {
         display_name: args.display_name.clone(),
-        category: args.category.clone(),
-        auth: args.auth.clone(),
+        category: args.category,
+        auth: args.auth,
         auth_header: args.auth_header.clone(),
         token_url: args.token_url.clone(),
         base_url: args.base_url.clone(),
         webhooks: args.webhooks(),
-        webhook_scheme: args.webhook_scheme.clone(),
+        webhook_scheme: args.webhook_scheme,
         signature_header: args.signature_header.clone(),
         events: args.events.clone(),
         yes: args.yes,

@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::catalog::{Catalog, Packages};
+use crate::choices::Category;
 use crate::commands::lifecycle::{print_line, Project};
 use crate::commands::App;
 use crate::error::Result;
@@ -19,7 +20,7 @@ use crate::error::Result;
 struct SdkOnly {
     id: &'static str,
     display_name: &'static str,
-    category: &'static str,
+    category: Category,
     pypi: &'static [&'static str],
     npm: &'static [&'static str],
     rubygems: &'static [&'static str],
@@ -30,7 +31,7 @@ struct SdkOnly {
 const SDK_ONLY: &[SdkOnly] = &[SdkOnly {
     id: "aws-s3",
     display_name: "Amazon S3",
-    category: "storage",
+    category: Category::Storage,
     // boto3 is the whole AWS SDK; in application repos it is overwhelmingly the S3 client.
     pypi: &["boto3", "aioboto3", "s3fs"],
     npm: &["@aws-sdk/client-s3", "@aws-sdk/lib-storage", "aws-sdk"],
@@ -99,7 +100,7 @@ impl Evidence {
 pub struct Found {
     pub service: String,
     pub display_name: String,
-    pub category: String,
+    pub category: Category,
     pub evidence: Vec<Evidence>,
 }
 
@@ -125,7 +126,7 @@ pub struct Scan {
 struct Known {
     id: String,
     display_name: String,
-    category: String,
+    category: Category,
     packages: Packages,
     env_names: Vec<String>,
     env_prefixes: Vec<String>,
@@ -138,7 +139,7 @@ fn known_services(catalog: &Catalog) -> Vec<Known> {
         .map(|(id, entry)| Known {
             id: id.clone(),
             display_name: entry.display_name.clone(),
-            category: entry.category.clone(),
+            category: entry.category.unwrap_or(Category::Other),
             packages: entry.packages.clone(),
             env_names: entry.env.values().cloned().collect(),
             env_prefixes: vec![format!("{}_", id.replace('-', "_").to_ascii_uppercase())],
@@ -152,7 +153,7 @@ fn known_services(catalog: &Catalog) -> Vec<Known> {
         out.push(Known {
             id: extra.id.to_string(),
             display_name: extra.display_name.to_string(),
-            category: extra.category.to_string(),
+            category: extra.category,
             packages: Packages {
                 pypi: strings(extra.pypi),
                 npm: strings(extra.npm),
@@ -322,7 +323,7 @@ pub fn scan(
         let item = Found {
             service: id.clone(),
             display_name: service.display_name.clone(),
-            category: service.category.clone(),
+            category: service.category,
             evidence,
         };
         if recorded_ids.contains(&normalize(&id)) {
