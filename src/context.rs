@@ -45,7 +45,12 @@ pub fn env_in_order(inputs: &Inputs) -> Vec<(&str, &str)> {
 }
 
 /// Builds the context for `new`.
-pub fn for_new(inputs: &Inputs, kit: &str, paths: &Map<String, Value>) -> Value {
+pub fn for_new(
+    inputs: &Inputs,
+    kit: &str,
+    paths: &Map<String, Value>,
+    profile: &Map<String, Value>,
+) -> Value {
     let mut seen = Vec::new();
     let env_vars: Vec<Value> = env_in_order(inputs)
         .into_iter()
@@ -110,18 +115,25 @@ pub fn for_new(inputs: &Inputs, kit: &str, paths: &Map<String, Value>) -> Value 
         "env": inputs.env,
         "env_vars": env_vars,
         "paths": paths,
+        "profile": profile,
         "kit": kit,
     })
 }
 
 /// Builds the context for `init`.
-pub fn for_init(kit: &str, paths: &Map<String, Value>) -> Value {
-    json!({ "paths": paths, "kit": kit })
+pub fn for_init(kit: &str, paths: &Map<String, Value>, profile: &Map<String, Value>) -> Value {
+    json!({ "paths": paths, "profile": profile, "kit": kit })
 }
 
 /// Whether the `when` condition of a manifest entry holds in `context`.
 pub fn holds(when: Option<&str>, context: &Value) -> bool {
     let Some(when) = when else { return true };
+    if let Some((path, expected)) = when.split_once("!=") {
+        return lookup(context, path.trim()).and_then(Value::as_str) != Some(expected.trim());
+    }
+    if let Some((path, expected)) = when.split_once("==") {
+        return lookup(context, path.trim()).and_then(Value::as_str) == Some(expected.trim());
+    }
     let (negate, path) = match when.trim().strip_prefix('!') {
         Some(rest) => (true, rest.trim()),
         None => (false, when.trim()),
@@ -144,6 +156,12 @@ pub fn holds(when: Option<&str>, context: &Value) -> bool {
     truthy != negate
 }
 
+/// The value at dotted `path` in `context`.
+fn lookup<'v>(context: &'v Value, path: &str) -> Option<&'v Value> {
+    path.split('.')
+        .try_fold(context, |value, part| value.get(part))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -158,5 +176,11 @@ mod tests {
         assert!(!holds(Some("env.api_key"), &ctx));
         assert!(holds(Some("!env.api_key"), &ctx));
         assert!(!holds(Some("events"), &ctx));
+        let ctx = json!({"profile": {"test_runner": "rspec"}});
+        assert!(holds(Some("profile.test_runner == rspec"), &ctx));
+        assert!(!holds(Some("profile.test_runner == minitest"), &ctx));
+        assert!(holds(Some("profile.test_runner != minitest"), &ctx));
+        assert!(!holds(Some("profile.other == x"), &ctx));
+        assert!(holds(Some("profile.other != x"), &ctx));
     }
 }

@@ -60,6 +60,11 @@ pub struct Manifest {
     pub detect: Vec<String>,
     #[serde(default)]
     pub paths: toml::Table,
+    /// The facts about a repo that templates and `when` conditions may read as
+    /// `profile.<key>`, with the values used when `init` detects nothing (see
+    /// [`crate::profile`]).
+    #[serde(default)]
+    pub profile: toml::Table,
     #[serde(default)]
     pub init: Vec<FileSpec>,
     #[serde(default)]
@@ -87,9 +92,26 @@ pub struct FileSpec {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum EditKind {
+    /// `KEY=value` lines of a dotenv file.
     Env,
+    /// Package lines of a pip requirements file.
+    Requirements,
+    /// A fenced block of any text.
     Block,
+    /// Keys and array members merged into a TOML file.
     Toml,
+}
+
+impl EditKind {
+    /// The line syntax of a keyed-lines edit (`env`, `requirements`).
+    pub fn lines(self) -> Option<crate::editors::env::Syntax> {
+        use crate::editors::env::Syntax;
+        match self {
+            EditKind::Env => Some(Syntax::Dotenv),
+            EditKind::Requirements => Some(Syntax::Requirements),
+            EditKind::Block | EditKind::Toml => None,
+        }
+    }
 }
 
 /// What to do when the file an edit targets does not exist.
@@ -116,6 +138,9 @@ pub struct EditSpec {
     pub marker: Option<String>,
     #[serde(default)]
     pub marker_missing: MarkerMissing,
+    /// For a block: a template rendering the line a new block goes above (see
+    /// [`crate::editors::block::Block::before`]).
+    pub before: Option<String>,
     pub comment: Option<String>,
 }
 

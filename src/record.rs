@@ -47,9 +47,11 @@ impl Record {
             doc,
         };
         record.kit()?;
-        if let Some(item) = record.doc.get("paths") {
-            if !item.is_table_like() {
-                return Err(invalid("`paths` must be a table"));
+        for table in ["paths", "profile"] {
+            if let Some(item) = record.doc.get(table) {
+                if !item.is_table_like() {
+                    return Err(invalid(&format!("`{table}` must be a table")));
+                }
             }
         }
         if let Some(item) = record.doc.get("integrations") {
@@ -84,12 +86,27 @@ impl Record {
 
     /// The path settings as template data; `defaults` fill keys the record lacks.
     pub fn paths(&self, defaults: &Map<String, Value>) -> Result<Map<String, Value>> {
+        self.strings("paths", defaults)
+    }
+
+    /// The repo profile (`[profile]`, written by `init`) as template data; `defaults` (the
+    /// kit's) fill keys the record lacks.
+    pub fn profile(&self, defaults: &Map<String, Value>) -> Result<Map<String, Value>> {
+        self.strings("profile", defaults)
+    }
+
+    fn strings(&self, table: &str, defaults: &Map<String, Value>) -> Result<Map<String, Value>> {
         let mut out = defaults.clone();
-        if let Some(table) = self.doc.get("paths").and_then(Item::as_table_like) {
-            for (key, item) in table.iter() {
+        if let Some(items) = self.doc.get(table).and_then(Item::as_table_like) {
+            for (key, item) in items.iter() {
                 let text = item
                     .as_str()
-                    .ok_or_else(|| invalid(&format!("`paths.{key}` must be a string")))?;
+                    .ok_or_else(|| invalid(&format!("`{table}.{key}` must be a string")))?;
+                if text.chars().any(char::is_control) {
+                    return Err(invalid(&format!(
+                        "`{table}.{key}` holds control characters; make it one line of plain text"
+                    )));
+                }
                 out.insert(key.to_string(), Value::String(text.to_string()));
             }
         }
@@ -412,7 +429,7 @@ fn invalid(message: &str) -> Error {
 }
 
 /// The initial record for `kit` with its path settings.
-pub fn initial(kit: &str, paths: &[(String, String)]) -> String {
+pub fn initial(kit: &str, paths: &[(String, String)], profile: &[(String, String)]) -> String {
     let mut doc = DocumentMut::new();
     doc.decor_mut().set_prefix(
         "# The third-party integrations of this repo, kept by `integrate`.\n# Edit [paths] to match your layout; `integrate new <service>` adds [integrations.<service>].\n",
@@ -424,6 +441,16 @@ pub fn initial(kit: &str, paths: &[(String, String)]) -> String {
     }
     table.decor_mut().set_prefix("\n");
     doc.insert("paths", Item::Table(table));
+    if !profile.is_empty() {
+        let mut table = Table::new();
+        for (key, fact) in profile {
+            table.insert(key, value(fact));
+        }
+        table.decor_mut().set_prefix(
+            "\n# What `init` found this repo to be; kits choose their variants from it. Correct it here.\n",
+        );
+        doc.insert("profile", Item::Table(table));
+    }
     doc.to_string()
 }
 
@@ -451,7 +478,7 @@ mod tests {
 
     #[test]
     fn initial_record_round_trips() {
-        let text = initial("django", &[("env_file".into(), ".env.example".into())]);
+        let text = initial("django", &[("env_file".into(), ".env.example".into())], &[]);
         let record = Record::parse(&text).unwrap();
         assert_eq!(record.kit().unwrap(), "django");
         assert_eq!(

@@ -569,7 +569,8 @@ mod tests {
                 };
                 let service = ServiceName::parse("acme-pay", &kit.manifest.language).unwrap();
                 let inputs = resolve(service, &flags, &Known::default(), Mode::Defaults).unwrap();
-                let context = crate::context::for_new(&inputs, kit_name, &paths);
+                let profile = crate::commands::default_profile(&kit);
+                let context = crate::context::for_new(&inputs, kit_name, &paths, &profile);
                 let pruned =
                     Renderer::for_context(&kit, templates.iter().copied(), &context).unwrap();
                 for template in &templates {

@@ -2,6 +2,7 @@
 //! edit twice equals applying it once, and bytes outside the edit stay as they were.
 
 use integrate::editors::block::{self, Block, MarkerMissing};
+use integrate::editors::env::Syntax;
 use integrate::editors::{env, toml as toml_editor};
 use integrate::names::{reserved_words, ServiceName, MAX_LEN};
 use proptest::prelude::*;
@@ -148,7 +149,28 @@ fn block<'a>(body: &'a str, marker: Option<&'a str>, end: bool) -> Block<'a> {
         } else {
             MarkerMissing::Error
         },
+        before: None,
     }
+}
+
+fn requirements_text() -> impl Strategy<Value = String> {
+    proptest::collection::vec(
+        prop_oneof![
+            Just("Django>=4.2".to_string()),
+            Just("requests==2.19.1".to_string()),
+            Just("# pinned".to_string()),
+            Just("-r base.txt".to_string()),
+            Just(String::new()),
+            "[a-zA-Z][a-zA-Z0-9._-]{0,8}(==1\\.0)?",
+        ],
+        0..6,
+    )
+    .prop_map(|lines| lines.iter().map(|l| format!("{l}\n")).collect())
+}
+
+fn requirements_fragment() -> impl Strategy<Value = String> {
+    proptest::collection::vec("[a-z][a-z0-9_-]{0,6}(>=2\\.31)?", 1..4)
+        .prop_map(|lines| lines.iter().map(|l| format!("{l}\n")).collect())
 }
 
 /// `once` minus what the edit appended equals `original`, up to the line ending the edit
@@ -162,18 +184,35 @@ proptest! {
 
     #[test]
     fn env_never_panics(original in any::<String>(), rendered in any::<String>()) {
-        let _ = env::upsert(&original, &rendered);
+        for syntax in [Syntax::Dotenv, Syntax::Requirements] {
+            let once = env::upsert(syntax, &original, &rendered);
+            let _ = env::remove(syntax, &once, &rendered, &[]);
+        }
     }
 
     #[test]
     fn env_is_idempotent_and_keeps_every_byte(original in text(), rendered in env_fragment()) {
-        let once = env::upsert(&original, &rendered);
-        prop_assert_eq!(&env::upsert(&once, &rendered), &once);
+        let once = env::upsert(Syntax::Dotenv, &original, &rendered);
+        prop_assert_eq!(&env::upsert(Syntax::Dotenv, &once, &rendered), &once);
         prop_assert!(keeps_prefix(&original, &once), "{:?} -> {:?}", original, once);
         let assigned: Vec<String> = once.trim_start_matches('\u{feff}').lines().filter_map(env::line_key).map(str::to_string).collect();
-        for key in env::keys(&rendered) {
+        for key in env::keys(Syntax::Dotenv, &rendered) {
             prop_assert!(assigned.contains(&key), "{} missing from {:?}", key, once);
         }
+    }
+
+    #[test]
+    fn requirements_added_then_removed_give_back_the_file(original in requirements_text(), rendered in requirements_fragment()) {
+        let syntax = Syntax::Requirements;
+        let once = env::upsert(syntax, &original, &rendered);
+        prop_assert_eq!(&env::upsert(syntax, &once, &rendered), &once);
+        prop_assert!(keeps_prefix(&original, &once), "{:?} -> {:?}", original, once);
+        let had = env::keys_of(syntax, original.lines()).into_iter().map(|k| k.into_owned()).collect::<Vec<_>>();
+        let mut kept: Vec<String> = env::keys(syntax, &rendered).into_iter().filter(|k| had.contains(k)).collect();
+        if env::reuses_blank_line(syntax, &original, &rendered) {
+            kept.push(env::BLANK_LINE.to_string());
+        }
+        prop_assert_eq!(env::remove(syntax, &once, &rendered, &kept), original);
     }
 
     #[test]

@@ -5,11 +5,12 @@ use std::path::Path;
 use serde_json::{Map, Value};
 
 use crate::cli::InitArgs;
-use crate::commands::{default_paths, execute, output_path, plan_edit, App};
+use crate::commands::{default_paths, default_profile, execute, output_path, plan_edit, App};
 use crate::context::{self, holds};
 use crate::error::{Error, Result};
 use crate::kit::{known_kits, Kit};
 use crate::plan::Draft;
+use crate::profile;
 use crate::prompt::{Prompter, TerminalPrompter};
 use crate::record::{self, Record};
 use crate::render::Renderer;
@@ -23,7 +24,7 @@ const STATE_IGNORE: &str = "# integrate's lock and the journal of a change in pr
 
 /// Runs `init`.
 pub fn run(app: &App, args: &InitArgs) -> Result<()> {
-    let root = repo::find_init_root(&app.dir)?;
+    let root = init_root(&app.dir)?;
     let existing = match root.join(RECORD_FILE).is_file() {
         true => Some(Record::load(&root)?),
         false => None,
@@ -34,17 +35,33 @@ pub fn run(app: &App, args: &InitArgs) -> Result<()> {
         (None, None) => detect(app, &root, args.yes)?,
     };
     let kit = Kit::load(&kit_name, Some(&root))?;
-    let defaults = default_paths(&kit, &root);
+    let found = profile::detect(kit.name(), &root)?;
+    for evidence in &found.evidence {
+        app.reporter.status("Detected", evidence);
+    }
+    let defaults = over(default_paths(&kit, &root), &found.paths);
+    let facts = over(
+        default_profile(&kit)
+            .into_iter()
+            .filter_map(|(k, v)| Some((k, v.as_str()?.to_string())))
+            .collect(),
+        &found.facts,
+    );
     let mut draft = Draft::new(&root);
     match &existing {
-        None => draft.generate(RECORD_FILE, record::initial(kit.name(), &defaults))?,
+        None => draft.generate(RECORD_FILE, record::initial(kit.name(), &defaults, &facts))?,
         Some(record) => {
             let mut fragment = toml_edit::DocumentMut::new();
-            let mut paths = toml_edit::Table::new();
-            for (key, path) in &defaults {
-                paths.insert(key, toml_edit::value(path));
+            for (name, entries) in [("paths", &defaults), ("profile", &facts)] {
+                if entries.is_empty() {
+                    continue;
+                }
+                let mut table = toml_edit::Table::new();
+                for (key, text) in entries {
+                    table.insert(key, toml_edit::value(text));
+                }
+                fragment.insert(name, toml_edit::Item::Table(table));
             }
-            fragment.insert("paths", toml_edit::Item::Table(paths));
             let merged = crate::editors::toml::merge(&record.text, &fragment.to_string()).map_err(
                 |source| Error::Edit {
                     path: RECORD_FILE.into(),
@@ -60,7 +77,8 @@ pub fn run(app: &App, args: &InitArgs) -> Result<()> {
         .map(|(k, v)| (k.clone(), Value::String(v.clone())))
         .collect();
     let paths = record.paths(&defaults_map)?;
-    let context = context::for_init(kit.name(), &paths);
+    let profile = record.profile(&default_profile(&kit))?;
+    let context = context::for_init(kit.name(), &paths, &profile);
     let needed = kit
         .manifest
         .init
@@ -98,16 +116,52 @@ pub fn run(app: &App, args: &InitArgs) -> Result<()> {
     Ok(())
 }
 
-fn detect(app: &App, root: &Path, yes: bool) -> Result<String> {
-    let kits = known_kits(Some(root));
-    let mut matches = Vec::new();
-    for name in &kits {
-        let kit = Kit::load(name, Some(root))?;
-        let detect = &kit.manifest.detect;
-        if !detect.is_empty() && detect.iter().all(|p| root.join(p).exists()) {
-            matches.push(name.clone());
+/// `defaults` with the values of `found` put over them (and its new keys added).
+fn over(mut defaults: Vec<(String, String)>, found: &[(String, String)]) -> Vec<(String, String)> {
+    for (key, value) in found {
+        match defaults.iter_mut().find(|(k, _)| k == key) {
+            Some(slot) => slot.1 = value.clone(),
+            None => defaults.push((key.clone(), value.clone())),
         }
     }
+    defaults
+}
+
+/// The folder `init` works in: the nearest at or above `start` holding `integrate.toml` or
+/// a project of a known stack (so a monorepo's app folder is its own root), else the
+/// nearest holding `.git`, else `start`.
+fn init_root(start: &Path) -> Result<std::path::PathBuf> {
+    let git_root = repo::find_init_root(start)?;
+    let start = std::path::absolute(start).map_err(|e| Error::io(start, e))?;
+    for dir in start.ancestors() {
+        if dir.join(RECORD_FILE).is_file() || !matching_kits(dir)?.is_empty() {
+            return Ok(dir.to_path_buf());
+        }
+        if dir == git_root {
+            break;
+        }
+    }
+    Ok(git_root)
+}
+
+/// The kits whose stack markers `root` holds.
+fn matching_kits(root: &Path) -> Result<Vec<String>> {
+    let mut matches = Vec::new();
+    for name in known_kits(Some(root)) {
+        let kit = Kit::load(&name, Some(root))?;
+        let detect = &kit.manifest.detect;
+        if (!detect.is_empty() && detect.iter().all(|p| root.join(p).exists()))
+            || profile::recognizes(&name, root)
+        {
+            matches.push(name);
+        }
+    }
+    Ok(matches)
+}
+
+fn detect(app: &App, root: &Path, yes: bool) -> Result<String> {
+    let kits = known_kits(Some(root));
+    let matches = matching_kits(root)?;
     match matches.as_slice() {
         [one] => Ok(one.clone()),
         [first, ..] if yes || !app.interactive => Ok(first.clone()),

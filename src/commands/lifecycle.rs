@@ -9,7 +9,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use toml_edit::{DocumentMut, Item, Table};
 
-use crate::commands::{default_paths, App};
+use crate::commands::{default_paths, default_profile, App};
 use crate::context::{self, holds};
 use crate::editors::toml::member_name;
 use crate::editors::{block, env};
@@ -32,6 +32,8 @@ pub struct Project {
     pub record: Record,
     pub kit: Kit,
     pub paths: Map<String, Value>,
+    /// The repo profile: the record's `[profile]` over the kit's defaults.
+    pub profile: Map<String, Value>,
     /// The same repo seen through each other kit a recorded integration was generated
     /// with (`new --kit`), by kit name.
     others: BTreeMap<String, Project>,
@@ -73,11 +75,13 @@ impl Project {
             .map(|(k, v)| (k, Value::String(v)))
             .collect();
         let paths = record.paths(&defaults)?;
+        let profile = record.profile(&default_profile(&kit))?;
         Ok(Self {
             root: root.to_path_buf(),
             record,
             kit,
             paths,
+            profile,
             others: BTreeMap::new(),
         })
     }
@@ -139,7 +143,7 @@ impl Project {
             catalog: None,
         };
         let inputs = inputs::resolve(service, &flags, &known, Mode::Defaults)?;
-        let context = context::for_new(&inputs, self.kit.name(), &self.paths);
+        let context = context::for_new(&inputs, self.kit.name(), &self.paths, &self.profile);
         let (client, handler) = self.roles(&context, &written);
         Ok(Some(Integration {
             name: name.to_string(),
@@ -321,7 +325,12 @@ pub fn drop_stale_entries(
         };
         let keep: Vec<String> = all.into_iter().filter(|i| still.contains(i)).collect();
         let updated = match edit.spec.kind {
-            EditKind::Env => env::remove_lines(&text, &edit.body, &keep),
+            EditKind::Env | EditKind::Requirements => env::remove_lines(
+                edit.spec.kind.lines().expect("a keyed-lines edit"),
+                &text,
+                &edit.body,
+                &keep,
+            ),
             _ => crate::editors::toml::unmerge(&text, &toml_without(&edit.body, &keep)).map_err(
                 |source| Error::Edit {
                     path: edit.path.clone().into(),
@@ -337,7 +346,9 @@ pub fn drop_stale_entries(
 /// The items an edit adds, named like the record's `kept` lists (env keys; TOML leaves).
 pub fn leaves(kind: EditKind, body: &str) -> Vec<String> {
     match kind {
-        EditKind::Env => env::keys(body),
+        EditKind::Env | EditKind::Requirements => {
+            env::keys(kind.lines().expect("a keyed-lines edit"), body)
+        }
         EditKind::Toml => toml_leaves(body),
         EditKind::Block => Vec::new(),
     }
@@ -409,6 +420,7 @@ impl RenderedEdit<'_> {
             body: &self.body,
             marker: self.spec.marker.as_deref(),
             marker_missing: self.spec.marker_missing,
+            before: None,
         }
     }
 
@@ -416,6 +428,7 @@ impl RenderedEdit<'_> {
     pub fn label(&self) -> String {
         match self.spec.kind {
             EditKind::Env => "env vars".to_string(),
+            EditKind::Requirements => "dependencies".to_string(),
             EditKind::Toml => "entries".to_string(),
             EditKind::Block => {
                 let id = self.id.as_str();
@@ -510,15 +523,16 @@ pub fn check(
             continue;
         };
         match edit.spec.kind {
-            EditKind::Env => {
-                let have: Vec<&str> = text.lines().filter_map(env::line_key).collect();
-                for key in env::keys(&edit.body) {
-                    if !have.contains(&key.as_str()) {
-                        out.push(finding(
-                            Level::Missing,
-                            format!("env var {key}"),
-                            &edit.path,
-                        ));
+            EditKind::Env | EditKind::Requirements => {
+                let syntax = edit.spec.kind.lines().expect("a keyed-lines edit");
+                let have = env::keys_of(syntax, text.lines());
+                for key in env::keys(syntax, &edit.body) {
+                    if !have.iter().any(|h| *h == key) {
+                        let what = match edit.spec.kind {
+                            EditKind::Env => format!("env var {key}"),
+                            _ => format!("dependency {key}"),
+                        };
+                        out.push(finding(Level::Missing, what, &edit.path));
                     }
                 }
             }
@@ -655,13 +669,14 @@ fn prune(table: &mut Table, prefix: &str, kept: &[String]) {
 /// What an edit of `kind` with `rendered` would add but `before` already has.
 pub fn already_present(kind: EditKind, before: &str, rendered: &str) -> Vec<String> {
     match kind {
-        EditKind::Env => {
-            let have: Vec<&str> = before.lines().filter_map(env::line_key).collect();
-            let mut kept: Vec<String> = env::keys(rendered)
+        EditKind::Env | EditKind::Requirements => {
+            let syntax = kind.lines().expect("a keyed-lines edit");
+            let have = env::keys_of(syntax, before.lines());
+            let mut kept: Vec<String> = env::keys(syntax, rendered)
                 .into_iter()
-                .filter(|k| have.contains(&k.as_str()))
+                .filter(|k| have.iter().any(|h| h == k))
                 .collect();
-            if env::reuses_blank_line(before, rendered) {
+            if env::reuses_blank_line(syntax, before, rendered) {
                 kept.push(env::BLANK_LINE.to_string());
             }
             kept

@@ -70,6 +70,16 @@ pub fn default_paths(kit: &Kit, root: &Path) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The kit's profile facts as template data: what a repo is taken to be when its record
+/// says nothing (see [`crate::profile`]).
+pub fn default_profile(kit: &Kit) -> serde_json::Map<String, Value> {
+    kit.manifest
+        .profile
+        .iter()
+        .filter_map(|(key, value)| Some((key.clone(), Value::String(value.as_str()?.to_string()))))
+        .collect()
+}
+
 /// Renders one manifest edit into the draft. Returns the edited path, or `None` when the
 /// edit does not apply (its `when` is false, or the file is missing and `if_missing = "skip"`).
 pub fn plan_edit(
@@ -103,7 +113,11 @@ pub fn plan_edit(
         source,
     };
     let updated = match spec.kind {
-        EditKind::Env => env::upsert(&current, &rendered),
+        EditKind::Env | EditKind::Requirements => env::upsert(
+            spec.kind.lines().expect("a keyed-lines edit"),
+            &current,
+            &rendered,
+        ),
         EditKind::Toml => toml_editor::merge(&current, &rendered).map_err(edit_error)?,
         EditKind::Block => {
             let id = spec
@@ -116,6 +130,14 @@ pub fn plan_edit(
                 format!("{fence_prefix} {id}")
             };
             let comment = spec.comment.as_deref().unwrap_or(&kit.manifest.comment);
+            let before = match &spec.before {
+                Some(before) => Some(renderer.render_inline(
+                    before,
+                    context,
+                    &format!("`before` of {}", spec.template),
+                )?),
+                None => None,
+            };
             block::upsert(
                 &current,
                 &Block {
@@ -124,6 +146,7 @@ pub fn plan_edit(
                     body: &rendered,
                     marker: spec.marker.as_deref(),
                     marker_missing: spec.marker_missing,
+                    before: before.as_deref(),
                 },
             )
             .map_err(edit_error)?

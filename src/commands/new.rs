@@ -5,7 +5,7 @@ use serde_json::{json, Map, Value};
 use crate::catalog::Catalog;
 use crate::cli::NewArgs;
 use crate::commands::lifecycle::already_present;
-use crate::commands::{default_paths, execute, output_path, plan_edit, App};
+use crate::commands::{default_paths, default_profile, execute, output_path, plan_edit, App};
 use crate::context::{self, holds};
 use crate::error::{Error, Result};
 use crate::inputs::{self, Flags, Known, Mode};
@@ -121,7 +121,8 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
         .map(|(k, v)| (k, Value::String(v)))
         .collect();
     let paths = record.paths(&defaults)?;
-    let context = context::for_new(&inputs, kit.name(), &paths);
+    let profile = record.profile(&default_profile(&kit))?;
+    let context = context::for_new(&inputs, kit.name(), &paths, &profile);
     let files: Vec<_> = kit
         .manifest
         .file
@@ -345,6 +346,7 @@ fn drop_switched_off(
             body: "",
             marker: None,
             marker_missing: Default::default(),
+            before: None,
         };
         let updated =
             crate::editors::block::remove(&current, &block).map_err(|source| Error::Edit {

@@ -90,7 +90,7 @@ pub fn run(app: &App, args: &RemoveArgs) -> Result<()> {
                     }
                 }
             }
-            if inherits && other_edit.spec.kind == EditKind::Env {
+            if inherits && other_edit.spec.kind.lines().is_some() {
                 let kept = written
                     .kept
                     .get(&other_edit.path)
@@ -123,11 +123,12 @@ pub fn run(app: &App, args: &RemoveArgs) -> Result<()> {
         };
         let updated = match edit.spec.kind {
             // Inherited env keys go, and come back in the heir's block with its value.
-            EditKind::Env => {
-                let mut text = env::remove(&current, &edit.body, &kept);
+            EditKind::Env | EditKind::Requirements => {
+                let syntax = edit.spec.kind.lines().expect("a keyed-lines edit");
+                let mut text = env::remove(syntax, &current, &edit.body, &kept);
                 for (path, body, heir_kept) in &env_heirs {
                     if *path == edit.path {
-                        text = env::rechunk(&text, body, heir_kept);
+                        text = env::rechunk(syntax, &text, body, heir_kept);
                     }
                 }
                 text

@@ -27,6 +27,10 @@ pub struct Block<'a> {
     /// Text of the marker line the block goes above.
     pub marker: Option<&'a str>,
     pub marker_missing: MarkerMissing,
+    /// A line (compared trimmed) that a new block goes above, at the start of the
+    /// top-level statement holding it (`try:` around an indented import); tried before the
+    /// marker. Empty or absent: no such line.
+    pub before: Option<&'a str>,
 }
 
 impl Block<'_> {
@@ -68,6 +72,12 @@ pub fn upsert(original: &str, block: &Block) -> Result<String, EditError> {
             out.push_str(&rest);
             return Ok(out);
         }
+        if let Some(at) = anchor(&lines, block.before, block.comment) {
+            let mut out: String = lines[..at].concat();
+            out.push_str(&block.fenced(""));
+            out.push_str(&lines[at..].concat());
+            return Ok(out);
+        }
         let marker_at = match block.marker {
             Some(marker) => {
                 let hits: Vec<usize> = lines
@@ -106,6 +116,22 @@ pub fn upsert(original: &str, block: &Block) -> Result<String, EditError> {
             None => append_lines(body, &block.fenced("")),
         })
     })
+}
+
+/// The line a new block goes above for `before`: the first line equal to it (trimmed), or
+/// the unindented line opening the statement that holds it, and above the comment lines
+/// right over that statement (they speak of it).
+fn anchor(lines: &[&str], before: Option<&str>, comment: &str) -> Option<usize> {
+    let before = before.map(str::trim).filter(|b| !b.is_empty())?;
+    let mut at = lines.iter().position(|l| l.trim() == before)?;
+    while at > 0 && (lines[at].starts_with([' ', '\t']) || lines[at].trim().is_empty()) {
+        at -= 1;
+    }
+    let fence = |line: &str| line.contains(">>> integrate ") || line.contains("<<< integrate ");
+    while at > 0 && lines[at - 1].starts_with(comment) && !fence(lines[at - 1]) {
+        at -= 1;
+    }
+    Some(at)
 }
 
 /// Removes the fenced block of `block.key`, if present.
@@ -154,6 +180,7 @@ mod tests {
             body,
             marker,
             marker_missing: MarkerMissing::Error,
+            before: None,
         }
     }
 
@@ -201,9 +228,38 @@ mod tests {
         ));
         let end = Block {
             marker_missing: MarkerMissing::End,
+            before: None,
             ..b
         };
         assert!(upsert("a", &end).unwrap().starts_with("a\n# >>>"));
+    }
+
+    #[test]
+    fn before_goes_above_the_statement_and_its_comments() {
+        let original = "A = 1\n\n# Local overrides.\ntry:\n    from .local_settings import *  # noqa\nexcept ImportError:\n    pass\n";
+        let mut b = block("B = 2", Some("integrate:settings"));
+        b.marker_missing = MarkerMissing::End;
+        b.before = Some("  from .local_settings import *  # noqa ");
+        let once = upsert(original, &b).unwrap();
+        assert_eq!(
+            once,
+            "A = 1\n\n# >>> integrate stripe urls\nB = 2\n# <<< integrate stripe urls\n# Local overrides.\ntry:\n    from .local_settings import *  # noqa\nexcept ImportError:\n    pass\n"
+        );
+        assert_eq!(upsert(&once, &b).unwrap(), once);
+        let mut second = block("C = 3", None);
+        second.key = "other settings";
+        second.marker_missing = MarkerMissing::End;
+        second.before = b.before;
+        let twice = upsert(&once, &second).unwrap();
+        assert!(twice.contains("# <<< integrate stripe urls\n# >>> integrate other settings\nC = 3\n# <<< integrate other settings\n# Local overrides.\n"), "{twice}");
+        assert_eq!(
+            remove(&remove(&twice, &second).unwrap(), &b).unwrap(),
+            original
+        );
+        b.before = Some("from .absent import *");
+        assert!(upsert(original, &b)
+            .unwrap()
+            .ends_with("# <<< integrate stripe urls\n"));
     }
 
     #[test]

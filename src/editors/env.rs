@@ -1,6 +1,66 @@
-//! The `env` editor: upserts `KEY=value` lines in a dotenv file such as `.env.example`.
+//! The keyed-lines editor: upserts lines that each name one key, in a dotenv file such as
+//! `.env.example` (`KEY=value`) or a pip requirements file (`requests>=2.31`).
+
+use std::borrow::Cow;
 
 use super::text::{append_lines, edit_preserving};
+
+/// How a line names its key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Syntax {
+    /// `KEY=value`, optionally `export`ed.
+    Dotenv,
+    /// A pip requirement: the key is the package name, compared as PEP 503 normalizes it.
+    Requirements,
+}
+
+impl Syntax {
+    /// The key `line` names, if any.
+    pub fn key(self, line: &str) -> Option<Cow<'_, str>> {
+        match self {
+            Syntax::Dotenv => line_key(line).map(Cow::Borrowed),
+            Syntax::Requirements => requirement_name(line),
+        }
+    }
+}
+
+impl Syntax {
+    /// Whether an added group of lines is set apart by a blank line (dotenv groups are;
+    /// requirements are one list).
+    fn separates_blocks(self) -> bool {
+        self == Syntax::Dotenv
+    }
+}
+
+/// The normalized package name of a requirement line (`Django[bcrypt]>=4` → `django`).
+fn requirement_name(line: &str) -> Option<Cow<'_, str>> {
+    let line = line.trim();
+    if line.is_empty() || line.starts_with(['#', '-']) {
+        return None;
+    }
+    let end = line
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-')))
+        .unwrap_or(line.len());
+    let name = &line[..end];
+    if name.is_empty() || !name.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return None;
+    }
+    if name
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        return Some(Cow::Borrowed(name));
+    }
+    let mut normalized = String::with_capacity(name.len());
+    for c in name.chars() {
+        match c {
+            '.' | '_' | '-' if normalized.ends_with('-') => {}
+            '.' | '_' | '-' => normalized.push('-'),
+            c => normalized.push(c.to_ascii_lowercase()),
+        }
+    }
+    Some(Cow::Owned(normalized))
+}
 
 /// The key a dotenv line assigns, if it assigns one (`export` prefix allowed).
 pub fn line_key(line: &str) -> Option<&str> {
@@ -25,13 +85,14 @@ pub const BLANK_LINE: &str = "(blank line)";
 
 /// Whether [`upsert`] of `rendered` into `original` adds a block right after a blank line
 /// the file already had (so it puts none of its own before the block).
-pub fn reuses_blank_line(original: &str, rendered: &str) -> bool {
+pub fn reuses_blank_line(syntax: Syntax, original: &str, rendered: &str) -> bool {
     let mut reuses = false;
     let _ = edit_preserving(
         original,
         |body| -> Result<String, std::convert::Infallible> {
-            let existing: Vec<&str> = body.lines().filter_map(line_key).collect();
-            reuses = !selection(&existing, rendered).is_empty()
+            let existing = keys_of(syntax, body.lines());
+            reuses = syntax.separates_blocks()
+                && !selection(syntax, &existing, rendered).is_empty()
                 && !body.is_empty()
                 && (body.ends_with("\n\n") || body.trim().is_empty());
             Ok(body.to_string())
@@ -43,15 +104,19 @@ pub fn reuses_blank_line(original: &str, rendered: &str) -> bool {
 /// Adds every `KEY=value` line of `rendered` whose key `original` does not assign yet.
 /// Existing keys keep their values and are never duplicated; comment lines of `rendered`
 /// are written only when at least one key is added.
-pub fn upsert(original: &str, rendered: &str) -> String {
+pub fn upsert(syntax: Syntax, original: &str, rendered: &str) -> String {
     let result: Result<String, std::convert::Infallible> = edit_preserving(original, |body| {
-        let existing: Vec<&str> = body.lines().filter_map(line_key).collect();
-        let added = selection(&existing, rendered);
+        let existing = keys_of(syntax, body.lines());
+        let added = selection(syntax, &existing, rendered);
         if added.is_empty() {
             return Ok(body.to_string());
         }
         let mut text = String::new();
-        if !body.is_empty() && !body.ends_with("\n\n") && !body.trim().is_empty() {
+        if syntax.separates_blocks()
+            && !body.is_empty()
+            && !body.ends_with("\n\n")
+            && !body.trim().is_empty()
+        {
             text.push('\n');
         }
         for line in added {
@@ -68,13 +133,15 @@ pub fn upsert(original: &str, rendered: &str) -> String {
 
 /// The lines of `rendered` that [`upsert`] adds to a file assigning `existing`: each key not
 /// assigned yet, with the comment lines since the previous added key. Empty when no key is new.
-fn selection<'a>(existing: &[&str], rendered: &'a str) -> Vec<&'a str> {
+fn selection<'a>(syntax: Syntax, existing: &[Cow<str>], rendered: &'a str) -> Vec<&'a str> {
     let mut added = Vec::new();
     let mut pending_comments = Vec::new();
     let mut any_key = false;
     for line in rendered.lines() {
-        match line_key(line) {
-            Some(key) if existing.contains(&key) || added_keys(&added).contains(&key) => {}
+        match syntax.key(line) {
+            Some(key)
+                if existing.contains(&key)
+                    || keys_of(syntax, added.iter().copied()).contains(&key) => {}
             Some(_) => {
                 any_key = true;
                 added.append(&mut pending_comments);
@@ -109,36 +176,42 @@ fn same_final_newline(body: &str, mut edited: String) -> String {
     edited
 }
 
-fn added_keys<'a>(lines: &[&'a str]) -> Vec<&'a str> {
-    lines.iter().filter_map(|l| line_key(l)).collect()
+/// The keys `lines` name, in order.
+pub fn keys_of<'a>(syntax: Syntax, lines: impl Iterator<Item = &'a str>) -> Vec<Cow<'a, str>> {
+    lines.filter_map(|l| syntax.key(l)).collect()
 }
 
 /// The keys `rendered` assigns, in order.
-pub fn keys(rendered: &str) -> Vec<String> {
+pub fn keys(syntax: Syntax, rendered: &str) -> Vec<String> {
     rendered
         .lines()
-        .filter_map(line_key)
-        .map(str::to_string)
+        .filter_map(|l| syntax.key(l))
+        .map(Cow::into_owned)
         .collect()
 }
 
 /// Marks the lines of `lines` that [`upsert`] of `rendered` wrote: the keys of `rendered`
 /// except `kept`, with the comment lines of `rendered` just above them. Returns the marks
 /// and the first marked line.
-fn mark(lines: &[&str], rendered: &str, kept: &[String]) -> (Vec<bool>, Option<usize>) {
-    let ours: Vec<&str> = rendered
+fn mark(
+    syntax: Syntax,
+    lines: &[&str],
+    rendered: &str,
+    kept: &[String],
+) -> (Vec<bool>, Option<usize>) {
+    let ours: Vec<Cow<str>> = rendered
         .lines()
-        .filter_map(line_key)
+        .filter_map(|l| syntax.key(l))
         .filter(|k| !kept.iter().any(|kept| kept == k))
         .collect();
     let comments: Vec<&str> = rendered
         .lines()
-        .filter(|l| line_key(l).is_none() && !l.trim().is_empty())
+        .filter(|l| syntax.key(l).is_none() && !l.trim().is_empty())
         .collect();
     let mut marked = vec![false; lines.len()];
     let mut first: Option<usize> = None;
     for (index, line) in lines.iter().enumerate() {
-        if !line_key(line).is_some_and(|k| ours.contains(&k)) {
+        if !syntax.key(line).is_some_and(|k| ours.contains(&k)) {
             continue;
         }
         marked[index] = true;
@@ -159,10 +232,10 @@ fn mark(lines: &[&str], rendered: &str, kept: &[String]) -> (Vec<bool>, Option<u
 /// `kept` (keys the file had before), together with the comment lines of `rendered` written
 /// just above them and the blank line `upsert` put before the first of them (none when
 /// `kept` holds [`BLANK_LINE`]).
-pub fn remove(original: &str, rendered: &str, kept: &[String]) -> String {
+pub fn remove(syntax: Syntax, original: &str, rendered: &str, kept: &[String]) -> String {
     let result: Result<String, std::convert::Infallible> = edit_preserving(original, |body| {
         let lines: Vec<&str> = body.split_inclusive('\n').collect();
-        let (mut drop, first) = mark(&lines, rendered, kept);
+        let (mut drop, first) = mark(syntax, &lines, rendered, kept);
         let Some(first) = first else {
             return Ok(body.to_string());
         };
@@ -170,7 +243,10 @@ pub fn remove(original: &str, rendered: &str, kept: &[String]) -> String {
         // the file's own), or (when the block opened the file) the one that later blocks put
         // below it.
         let own = kept.iter().any(|k| k == BLANK_LINE);
-        if first > 0 && lines[first - 1].trim().is_empty() && !own {
+        let blank_before = first > 0 && lines[first - 1].trim().is_empty();
+        if !syntax.separates_blocks() {
+            // Requirements are one list: upsert put no blank line.
+        } else if blank_before && !own {
             drop[first - 1] = true;
         } else if first == 0 {
             if let Some(next) = (0..lines.len()).find(|i| !drop[*i]) {
@@ -190,10 +266,10 @@ pub fn remove(original: &str, rendered: &str, kept: &[String]) -> String {
 /// Removes the lines of the keys `rendered` assigns, except `kept`, with the comment lines
 /// of `rendered` just above them — for taking some keys out of a block that stays (no
 /// separator line is touched).
-pub fn remove_lines(original: &str, rendered: &str, kept: &[String]) -> String {
+pub fn remove_lines(syntax: Syntax, original: &str, rendered: &str, kept: &[String]) -> String {
     let result: Result<String, std::convert::Infallible> = edit_preserving(original, |body| {
         let lines: Vec<&str> = body.split_inclusive('\n').collect();
-        let (drop, _) = mark(&lines, rendered, kept);
+        let (drop, _) = mark(syntax, &lines, rendered, kept);
         Ok(same_final_newline(body, kept_lines(&lines, &drop)))
     });
     match result {
@@ -207,21 +283,21 @@ pub fn remove_lines(original: &str, rendered: &str, kept: &[String]) -> String {
 /// integration's block held, and that this one's render also assigns, passes to this block
 /// with this render's value, as if the other had never been added. Without such lines,
 /// this is [`upsert`].
-pub fn rechunk(original: &str, rendered: &str, kept: &[String]) -> String {
+pub fn rechunk(syntax: Syntax, original: &str, rendered: &str, kept: &[String]) -> String {
     let result: Result<String, std::convert::Infallible> = edit_preserving(original, |body| {
         let lines: Vec<&str> = body.split_inclusive('\n').collect();
-        let (marked, first) = mark(&lines, rendered, kept);
+        let (marked, first) = mark(syntax, &lines, rendered, kept);
         let Some(first) = first else {
             return Ok(body.to_string());
         };
-        let existing: Vec<&str> = lines
+        let existing: Vec<Cow<str>> = lines
             .iter()
             .zip(&marked)
             .filter(|(_, m)| !**m)
-            .filter_map(|(l, _)| line_key(l))
+            .filter_map(|(l, _)| syntax.key(l))
             .collect();
         let mut out: String = lines[..first].concat();
-        for line in selection(&existing, rendered) {
+        for line in selection(syntax, &existing, rendered) {
             out.push_str(line);
             out.push('\n');
         }
@@ -233,7 +309,7 @@ pub fn rechunk(original: &str, rendered: &str, kept: &[String]) -> String {
         Ok(same_final_newline(body, out))
     });
     match result {
-        Ok(text) if text == original => upsert(original, rendered),
+        Ok(text) if text == original => upsert(syntax, original, rendered),
         Ok(text) => text,
         Err(never) => match never {},
     }
@@ -242,6 +318,47 @@ pub fn rechunk(original: &str, rendered: &str, kept: &[String]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn upsert(original: &str, rendered: &str) -> String {
+        super::upsert(Syntax::Dotenv, original, rendered)
+    }
+    fn remove(original: &str, rendered: &str, kept: &[String]) -> String {
+        super::remove(Syntax::Dotenv, original, rendered, kept)
+    }
+    fn rechunk(original: &str, rendered: &str, kept: &[String]) -> String {
+        super::rechunk(Syntax::Dotenv, original, rendered, kept)
+    }
+    fn reuses_blank_line(original: &str, rendered: &str) -> bool {
+        super::reuses_blank_line(Syntax::Dotenv, original, rendered)
+    }
+
+    #[test]
+    fn requirements_are_keyed_by_normalized_package_name() {
+        let rs = Syntax::Requirements;
+        let original = "# app\nDjango==5.0  # web\nPillow_SIMD>=9\n-r base.txt\n";
+        let added = super::upsert(rs, original, "requests>=2.31\ndjango>=4\npillow-simd\n");
+        assert_eq!(added, format!("{original}requests>=2.31\n"));
+        assert_eq!(
+            super::remove(
+                rs,
+                &added,
+                "requests>=2.31\ndjango>=4\n",
+                &["django".into()]
+            ),
+            original
+        );
+        assert_eq!(
+            keys(
+                rs,
+                "Foo.Bar[x]>=1; python_version<'3.12'\n--hash=sha256:x\n"
+            ),
+            ["foo-bar"]
+        );
+        assert_eq!(
+            super::upsert(rs, "requests\n", "Requests>=2.31\n"),
+            "requests\n"
+        );
+    }
 
     const BLOCK: &str = "# Stripe\nSTRIPE_API_KEY=your-key\nSTRIPE_WEBHOOK_SECRET=whsec\n";
 

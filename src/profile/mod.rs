@@ -1,0 +1,98 @@
+//! The repo profile: what `init` finds a repo to be before anything is planned.
+//!
+//! Layout (where settings, URLconf and the Python root are), which dependency manifest the
+//! app installs from, test runner, settings style and env file. `init` shows it and writes
+//! it to `integrate.toml` (`[paths]` and `[profile]`), where the user may correct it; later
+//! commands read the record and never detect again. Kits choose their variants from
+//! `profile.<key>` in `when` conditions and templates.
+//!
+//! Detection only reads files, never more than [`MAX_READ`] bytes of one.
+
+mod django;
+mod python;
+
+use std::path::Path;
+
+use crate::error::Result;
+
+/// The most of one file detection reads.
+pub const MAX_READ: u64 = 512 * 1024;
+
+/// What detection found.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Profile {
+    /// Path settings, over the kit's defaults.
+    pub paths: Vec<(String, String)>,
+    /// Facts (`[profile]` keys), over the kit's defaults.
+    pub facts: Vec<(String, String)>,
+    /// What each finding rests on, for `init` to show.
+    pub evidence: Vec<String>,
+}
+
+impl Profile {
+    fn path(&mut self, key: &str, value: impl Into<String>) {
+        self.paths.push((key.to_string(), value.into()));
+    }
+
+    fn fact(&mut self, key: &str, value: impl Into<String>) {
+        self.facts.push((key.to_string(), value.into()));
+    }
+
+    fn saw(&mut self, evidence: impl Into<String>) {
+        self.evidence.push(evidence.into());
+    }
+}
+
+/// Whether `root` looks like a project of built-in kit `kit` in a layout its `detect`
+/// markers do not name (a Django `manage.py` under `src/`, ...).
+pub fn recognizes(kit: &str, root: &Path) -> bool {
+    match kit {
+        "django" => django::find_manage_py(root).is_some(),
+        _ => false,
+    }
+}
+
+/// Detects the profile of `root` for kit `kit`. Kits without a detector (team kits) get
+/// an empty profile: their manifest's defaults apply.
+pub fn detect(kit: &str, root: &Path) -> Result<Profile> {
+    match kit {
+        "django" => django::detect(root),
+        _ => Ok(Profile::default()),
+    }
+}
+
+/// The text of `root/rel` if it is a regular file inside the repo, read up to [`MAX_READ`].
+fn read(root: &Path, rel: &str) -> Option<String> {
+    use std::io::Read;
+    let path = root.join(rel);
+    let meta = std::fs::symlink_metadata(&path).ok()?;
+    if !meta.is_file() {
+        return None;
+    }
+    let mut text = String::new();
+    std::fs::File::open(&path)
+        .ok()?
+        .take(MAX_READ)
+        .read_to_string(&mut text)
+        .ok()?;
+    Some(text)
+}
+
+/// Whether `root/rel` is a regular file (not a link).
+fn is_file(root: &Path, rel: &str) -> bool {
+    std::fs::symlink_metadata(root.join(rel)).is_ok_and(|m| m.is_file())
+}
+
+/// Whether `root/rel` is a folder (not a link).
+fn is_dir(root: &Path, rel: &str) -> bool {
+    std::fs::symlink_metadata(root.join(rel)).is_ok_and(|m| m.is_dir())
+}
+
+/// `base/name` with `/`, or `name` when `base` is empty.
+fn join(base: &str, name: &str) -> String {
+    if base.is_empty() {
+        name.to_string()
+    } else {
+        format!("{base}/{name}")
+    }
+}

@@ -1,0 +1,5 @@
+from django.http import JsonResponse
+
+
+def ping(request):
+    return JsonResponse({"ok": True})
