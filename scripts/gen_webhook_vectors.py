@@ -3,7 +3,11 @@
 
 Every kit renders these vectors into its generated webhook tests (context
 `webhook.vectors`), so one file decides what "valid", "tampered" and "stale" mean
-for each of the seven signature schemes of docs/KITS.md:
+for each of the seven signature schemes of docs/KITS.md. Every scheme also has an
+`unsigned` vector (no signature header at all) and a `wrong_scheme` vector (the same
+payload signed correctly, with the same secret, by another scheme): a verifier must
+reject both, so one that falls through to "accept" is caught by its own tests.
+The schemes:
 
     hmac-sha256, stripe, github, standard-webhooks, slack, shopify, twilio
 
@@ -82,6 +86,19 @@ TOLERANCES = {
 }
 
 SCHEMES = list(HEADERS)
+
+# The scheme whose correct signature each scheme's `wrong_scheme` vector carries (made with
+# the scheme's own secret over its own valid payload). self_check proves the signature is
+# one that other scheme accepts, so the vector tests scheme confusion, not a broken MAC.
+WRONG_SCHEME_OF = {
+    "hmac-sha256": "stripe",
+    "stripe": "github",
+    "github": "hmac-sha256",
+    "standard-webhooks": "stripe",
+    "slack": "stripe",
+    "shopify": "github",
+    "twilio": "shopify",
+}
 
 TWILIO_URL = "https://example.com/webhooks/twilio"
 TWILIO_OTHER_URL = "https://example.com/webhooks/twilio-other"
@@ -210,7 +227,9 @@ def build() -> dict[str, list[dict]]:
         vec("valid_sha256_prefix", True, body, [h("X-Signature", "sha256=" + sig)], note="an optional sha256= prefix is accepted"),
         vec("tampered_payload", False, bad, [h("X-Signature", sig)], note="body changed after signing"),
         vec("wrong_secret", False, body, [h("X-Signature", sign_hmac_sha256(w, body))], note="signed with another secret"),
-        vec("missing_signature", False, body, [], note="no signature header at all"),
+        vec("unsigned", False, body, [], note="no signature header at all"),
+        vec("wrong_scheme", False, body, [h("X-Signature", f"t={T},v1={sign_stripe(s, body, T)}")],
+            note="a Stripe-style signature (t=..,v1=HMAC of t.body) made with the same secret, in this scheme's header"),
     ]
 
     # stripe --------------------------------------------------------------------
@@ -236,6 +255,9 @@ def build() -> dict[str, list[dict]]:
             note="valid signature, now beyond tolerance"),
         vec("future", False, body, [h("Stripe-Signature", f"t={T},v1={good}")], now=T - TOLERANCE - 1,
             note="timestamp more than tolerance in the future (|now - t| > tolerance); the official libraries only check age"),
+        vec("unsigned", False, body, [], note="no signature header at all"),
+        vec("wrong_scheme", False, body, [h("X-Hub-Signature-256", sign_github(s, body))],
+            note="a GitHub-style signature (sha256=HMAC of the body) made with the same secret"),
     ]
 
     # github ------------------------------------------------------------------
@@ -248,6 +270,10 @@ def build() -> dict[str, list[dict]]:
         vec("wrong_secret", False, body, [h("X-GitHub-Event", "push"), h("X-Hub-Signature-256", sign_github(w, body))]),
         vec("sha1_only", False, body, [h("X-GitHub-Event", "push"), h("X-Hub-Signature", sign_github_sha1(s, body))],
             note="only the legacy SHA-1 header: not accepted"),
+        vec("unsigned", False, body, [h("X-GitHub-Event", "push"), h("X-GitHub-Delivery", "72d3162e-cc78-11e3-81ab-4c9367dc0958")],
+            note="the delivery headers without any signature header"),
+        vec("wrong_scheme", False, body, [h("X-GitHub-Event", "push"), h("X-Signature", sign_hmac_sha256(s, body))],
+            note="a generic hmac-sha256 signature (hex HMAC of the body) made with the same secret"),
     ]
 
     # standard-webhooks --------------------------------------------------------
@@ -274,6 +300,9 @@ def build() -> dict[str, list[dict]]:
             note="a correct HMAC under another version tag is not a v1 signature"),
         vec("stale", False, body, std(good), now=T + TOLERANCE + 1),
         vec("future", False, body, std(good), now=T - TOLERANCE - 1),
+        vec("unsigned", False, body, [], note="no signature header at all"),
+        vec("wrong_scheme", False, body, [h("Stripe-Signature", f"t={T},v1={sign_stripe(s, body, T)}")],
+            note="a Stripe-style signature (t=..,v1=HMAC of t.body) made with the same secret"),
     ]
 
     # slack ---------------------------------------------------------------------
@@ -292,6 +321,9 @@ def build() -> dict[str, list[dict]]:
         vec("tampered_timestamp", False, body, sl(good, ts=T + 50), note="the timestamp is part of the signed string"),
         vec("stale", False, body, sl(good), now=T + TOLERANCE + 1),
         vec("future", False, body, sl(good), now=T - TOLERANCE - 1),
+        vec("unsigned", False, body, [], note="no signature header at all"),
+        vec("wrong_scheme", False, body, [h("Stripe-Signature", f"t={T},v1={sign_stripe(s, body, T)}")],
+            note="a Stripe-style signature (t=..,v1=HMAC of t.body) made with the same secret"),
     ]
 
     # shopify -------------------------------------------------------------------
@@ -304,6 +336,10 @@ def build() -> dict[str, list[dict]]:
         vec("wrong_secret", False, body, [h("X-Shopify-Hmac-Sha256", sign_shopify(w, body))]),
         vec("hex_digest", False, body, [h("X-Shopify-Hmac-Sha256", sign_hmac_sha256(s, body))],
             note="the right HMAC hex-encoded: Shopify sends base64"),
+        vec("unsigned", False, body, [h("X-Shopify-Topic", "orders/create")],
+            note="the delivery headers without any signature header"),
+        vec("wrong_scheme", False, body, [h("X-Shopify-Topic", "orders/create"), h("X-Hub-Signature-256", sign_github(s, body))],
+            note="a GitHub-style signature (sha256=HMAC of the body) made with the same secret"),
     ]
 
     # twilio --------------------------------------------------------------------
@@ -320,6 +356,9 @@ def build() -> dict[str, list[dict]]:
         vec("wrong_secret", False, body, [h("X-Twilio-Signature", sign_twilio(w, TWILIO_URL, TWILIO_PARAMS))], url=TWILIO_URL, params=params),
         vec("wrong_url", False, body, [h("X-Twilio-Signature", sign_twilio(s, TWILIO_OTHER_URL, TWILIO_PARAMS))], url=TWILIO_URL, params=params,
             note="signed for another URL: the URL is part of the signed string"),
+        vec("unsigned", False, body, [], url=TWILIO_URL, params=params, note="no signature header at all"),
+        vec("wrong_scheme", False, body, [h("X-Shopify-Hmac-Sha256", sign_shopify(s, body))], url=TWILIO_URL, params=params,
+            note="a Shopify-style signature (base64 HMAC-SHA256 of the body) made with the same secret"),
     ]
     return out
 
@@ -434,6 +473,8 @@ def render(vectors: dict[str, list[dict]]) -> str:
         "# valid = true must verify, all others must be rejected. `payload` is the raw body",
         "# (form-encoded for twilio); `url` and `params` (the decoded form params, sorted by",
         "# name) are used by twilio only. Signatures are made at t = %d." % T,
+        "# Every scheme has an `unsigned` vector (no signature header) and a `wrong_scheme` one",
+        "# (the payload correctly signed with the same secret by another scheme); both must fail.",
         "# scripts/official-signatures/ checks them against the providers' official libraries.",
     ]
     for scheme in SCHEMES:
@@ -471,7 +512,7 @@ def self_check(text: str) -> None:
     for scheme, table in doc["schemes"].items():
         names = [v["name"] for v in table["vectors"]]
         assert len(names) == len(set(names)), f"{scheme}: duplicate vector names"
-        required = {"valid", "tampered_payload", "wrong_secret"}
+        required = {"valid", "tampered_payload", "wrong_secret", "unsigned", "wrong_scheme"}
         if table["tolerance_secs"]:
             required.add("stale")
         assert required <= set(names), f"{scheme}: missing {required - set(names)}"
@@ -481,6 +522,18 @@ def self_check(text: str) -> None:
             assert got == v["valid"], f"{scheme}/{v['name']}: reference verifier says {got}, vector says {v['valid']}"
             if scheme == "twilio":
                 assert [(p["name"], p["value"]) for p in v["params"]] == sorted(parse_qsl(v["payload"])), v["name"]
+            if v["name"] == "wrong_scheme":
+                # A correct signature of the other scheme (read from that scheme's header when
+                # it was put in this scheme's own header, as for hmac-sha256).
+                other = WRONG_SCHEME_OF[scheme]
+                moved = [(HEADERS[other] if k == HEADERS[scheme] else k, val) for k, val in headers]
+                assert reference_verify(other, v["payload"], moved, table["secret"], url=v["url"], now=v["now"]), (
+                    f"{scheme}/wrong_scheme: not a valid {other} signature"
+                )
+            if v["name"] == "unsigned":
+                signature_headers = {HEADERS[scheme].lower(), "webhook-id", "webhook-timestamp", "svix-id",
+                                     "svix-timestamp", "svix-signature", "x-slack-request-timestamp"}
+                assert not {k.lower() for k, _ in headers} & signature_headers, f"{scheme}/unsigned carries a signature header"
 
 
 def main() -> int:
