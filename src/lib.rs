@@ -20,6 +20,7 @@ pub mod lock;
 pub mod names;
 pub mod output;
 pub mod plan;
+pub mod presence;
 pub mod profile;
 pub mod prompt;
 pub mod prune;

@@ -215,3 +215,31 @@ fn a_manage_py_naming_no_settings_module_is_refused_with_what_to_do() {
         .stderr(contains("paths.settings_file"));
     assert_eq!(files(repo.path()), before);
 }
+
+#[test]
+fn a_service_already_in_the_repo_is_named_before_anything_is_written() {
+    let repo = repo("django-single-settings");
+    let dir = repo.path();
+    std::fs::write(
+        dir.join("requirements.txt"),
+        "Django>=4.2,<6\nstripe==7.0.0\n",
+    )
+    .unwrap();
+    std::fs::write(dir.join(".env.example"), "DEBUG=1\nSTRIPE_SECRET_KEY=\n").unwrap();
+    integrate(dir).args(["init", "--yes"]).assert().success();
+    integrate(dir)
+        .args(["new", "stripe", "--yes", "--webhooks"])
+        .assert()
+        .success()
+        .stderr(contains(
+            "warning: Stripe already appears in this repo (`STRIPE_SECRET_KEY` at .env.example:2, package `stripe` at requirements.txt:2)",
+        ));
+    let out = integrate(dir)
+        .args(["new", "twilio", "--yes", "--webhooks", "--json"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("already appears"));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["already_present"], serde_json::json!([]));
+}

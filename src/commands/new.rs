@@ -12,6 +12,7 @@ use crate::inputs::{self, Flags, Known, Mode};
 use crate::kit::{EditKind, Kit};
 use crate::names::ServiceName;
 use crate::plan::{hash, Draft};
+use crate::presence;
 use crate::prompt::Prompter;
 use crate::record::{Record, Written};
 use crate::render::Renderer;
@@ -169,6 +170,7 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
             draft.generate(&path, content)?;
         }
     }
+    let mut read_before: Vec<(String, String)> = Vec::new();
     for spec in edits {
         // What the file held before this edit, so `remove` can undo exactly what it adds.
         let target = output_path(&renderer, &kit, &spec.path, &spec.template, &context).ok();
@@ -176,6 +178,11 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
             Some(path) => draft.read(path)?,
             None => None,
         };
+        if let (Some(path), Some(text)) = (&target, &before) {
+            if !read_before.iter().any(|(p, _)| p == path) && path != RECORD_FILE {
+                read_before.push((path.clone(), text.clone()));
+            }
+        }
         if let Some(path) = plan_edit(
             &mut draft,
             &renderer,
@@ -248,6 +255,18 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
             }
         }
     }
+    let signs = match recorded {
+        Some(_) => Vec::new(),
+        None => presence::signs(&inputs.service, catalog_entry.as_ref(), &read_before),
+    };
+    if !signs.is_empty() && !args.json {
+        let list: Vec<String> = signs.iter().map(ToString::to_string).collect();
+        app.reporter.warn(&format!(
+            "{} already appears in this repo ({}); integrate adds its own client beside it: check that the two do not overlap",
+            inputs.display_name,
+            list.join(", ")
+        ));
+    }
     // The record as the edits left it; most often the one read at the start.
     let current = match draft.read(RECORD_FILE)? {
         Some(text) if text == record.text => record.clone(),
@@ -264,6 +283,7 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
             "kit": kit.name(),
             "inputs": inputs,
             "outcome": outcome,
+            "already_present": signs.iter().map(ToString::to_string).collect::<Vec<_>>(),
         });
         crate::output::print_line(&serde_json::to_string_pretty(&report).unwrap_or_default());
     } else if !args.dry_run && !plan.is_empty() {
