@@ -117,7 +117,7 @@ fn fold(text: &str, (lo, hi): (usize, usize), scope: &Scope, env: Env) -> Option
             // Raw blocks, inline partials and escaped tags are not folded at all.
             return None;
         }
-        let trims = tag.starts_with("{{~") || tag.ends_with("~}}");
+        let trims = tag.starts_with("{{~") || tag.ends_with("~}}") || tag.ends_with("~}}}");
         let inner = tag
             .trim_start_matches('{')
             .trim_end_matches('}')
@@ -293,7 +293,7 @@ fn trimmed_span(
         }
         span.0 = start - (before.len() - kept.len());
     }
-    if tag.ends_with("~}}") {
+    if tag.ends_with("~}}") || tag.ends_with("~}}}") {
         let after = &text[end..hi];
         let kept = after.trim_start();
         if kept.is_empty() || kept.starts_with('{') {
