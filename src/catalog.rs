@@ -185,7 +185,26 @@ fn check_entries(text: &str, path: &Path) -> Result<()> {
         .map_err(|e| {
             let message = format!("{}; fix the entry and run again", e.message().trim());
             Error::value_at(path, text, e.span(), message)
-        })
+        })?;
+    let doc = toml_edit::Document::parse(text)
+        .map_err(|e| Error::parse_at(path, text, e.span(), e.message().trim().to_string()))?;
+    for (id, item) in doc.iter() {
+        let Some(table) = item.as_table_like() else {
+            continue;
+        };
+        if let Some((mut at, why)) = crate::checks::entry_table(table) {
+            let key = at.join(".");
+            at.insert(0, id.to_string());
+            let span = crate::checks::span_of(text, &at);
+            return Err(Error::value_at(
+                path,
+                text,
+                span,
+                format!("`{id}.{key}` {why}; fix the entry and run again"),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// An entry of the merged catalog; both of its parts were checked with their positions.
@@ -242,6 +261,40 @@ mod tests {
         let catalog = Catalog::load(None).unwrap();
         assert!(catalog.entries.values().all(|e| e.category.is_some()));
         assert!(catalog.entries.values().all(|e| e.auth.is_some()));
+    }
+
+    #[test]
+    fn hostile_team_catalog_values_are_refused_at_their_position() {
+        for (entry, at) in [
+            (
+                "[acme]\ndocs_url = 'https://x.example/\"\"\"'\n",
+                "2:12: `acme.docs_url` contains `\"\"\"`",
+            ),
+            (
+                "[acme]\ndisplay_name = \"Acme\\r x\"\n",
+                "2:16: `acme.display_name` contains the control character U+000D",
+            ),
+            (
+                "[acme]\nevents = [\"a.b\", \"c\\\"d\"]\n",
+                "2:18: `acme.events.1` contains characters",
+            ),
+            (
+                "[acme]\nenv = { api_key = \"acme-key\" }\n",
+                "2:19: `acme.env.api_key` is not an env var name",
+            ),
+            (
+                "[acme]\nbase_url = \"ftp://x\"\n",
+                "2:12: `acme.base_url` has the scheme `ftp`",
+            ),
+        ] {
+            let err = check_entries(entry, Path::new(REPO_CATALOG)).unwrap_err();
+            assert_eq!(err.exit_code(), 2);
+            let text = err.to_string();
+            assert!(
+                text.starts_with(&format!(".integrate/catalog.toml:{at}")),
+                "{text}"
+            );
+        }
     }
 
     #[test]

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::catalog::Entry;
+use crate::checks;
 use crate::choices::{AuthStyle, Category, Choice, WebhookScheme};
 use crate::error::{Error, Result};
 use crate::names::ServiceName;
@@ -233,22 +234,15 @@ pub fn resolve(
         .filter(|e| !e.is_empty())
         .collect::<Vec<_>>();
     for event in &events {
-        if event.contains(['"', '\'', '\\', '`', '$', '#', '{', '}', '\n']) || !event.is_ascii() {
-            return Err(Error::Usage(format!(
-                "event `{event}` contains characters that cannot go into generated code; use letters, digits, `.`, `_`, `-` or `:`"
-            )));
-        }
+        checks::event(event).map_err(|why| refused("event", event, "--events", why))?;
     }
     let display_name = flags
         .display_name
         .clone()
         .or_else(|| known.text(|e| &e.display_name))
         .unwrap_or_else(|| service.title.clone());
-    if display_name.contains(['"', '\\', '\n', '`', '$', '{', '}']) {
-        return Err(Error::Usage(format!(
-            "display name `{display_name}` contains quotes, backslashes, braces or `$`; pass --display-name with plain text"
-        )));
-    }
+    checks::display_name(&display_name)
+        .map_err(|why| refused("display name", &display_name, "--display-name", why))?;
     let mut env = BTreeMap::new();
     let roles: &[&str] = match auth {
         AuthStyle::Bearer | AuthStyle::ApiKey => &["api_key"],
@@ -265,6 +259,8 @@ pub fn resolve(
         let name = known
             .env(role)
             .unwrap_or_else(|| format!("{}_{}", service.shouty, role.to_uppercase()));
+        checks::env_name(&name)
+            .map_err(|why| refused("env var name", &name, "the catalog", why))?;
         env.insert(role.to_string(), name);
     }
     Ok(Inputs {
@@ -323,33 +319,26 @@ fn choose<T: Choice>(
 }
 
 fn check_header(value: &str, flag: &str) -> Result<()> {
-    let ok = !value.is_empty()
-        && value
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::Usage(format!(
-            "invalid header name `{value}` for {flag}; use letters, digits and `-`"
-        )))
-    }
+    checks::header(value).map_err(|why| refused("header name", value, flag, why))
 }
 
 fn check_url(value: &str, flag: &str) -> Result<String> {
-    let trimmed = value.trim().trim_end_matches('/');
-    let ok = (trimmed.starts_with("https://") || trimmed.starts_with("http://"))
-        && trimmed.len() > "https://".len()
-        && !trimmed.contains(|c: char| {
-            c.is_whitespace() || matches!(c, '"' | '\'' | '\\' | '`' | '{' | '}' | '<' | '>' | '$')
-        });
-    if ok {
-        Ok(trimmed.to_string())
-    } else {
-        Err(Error::Usage(format!(
-            "invalid URL `{value}` for {flag}; pass an http(s) URL such as https://api.example.com"
-        )))
-    }
+    checks::url(value).map_err(|why| {
+        refused(
+            "URL",
+            value,
+            flag,
+            format!("{why}; pass an http(s) URL such as https://api.example.com"),
+        )
+    })
+}
+
+/// A usage error for `value` (a `what`) given through `source`.
+fn refused(what: &str, value: &str, source: &str, why: String) -> Error {
+    Error::Usage(format!(
+        "invalid {what} `{}` from {source}: {why}",
+        value.escape_debug()
+    ))
 }
 
 #[cfg(test)]

@@ -6,6 +6,7 @@
 
 pub mod apply;
 pub mod catalog;
+pub mod checks;
 pub mod choices;
 pub mod cli;
 pub mod commands;

@@ -119,6 +119,17 @@ impl Record {
         let Some(table) = self.integration(service) else {
             return Ok(None);
         };
+        if let Some((mut at, why)) = crate::checks::entry_table(table) {
+            let key = at.join(".");
+            at.splice(0..0, ["integrations".to_string(), service.to_string()]);
+            let span = crate::checks::span_of(&self.text, &at);
+            return Err(Error::value_at(
+                RECORD_FILE,
+                &self.text,
+                span,
+                format!("`{key}` of `{service}` {why}; fix it in integrate.toml"),
+            ));
+        }
         let text = |key: &str| {
             table
                 .get(key)
