@@ -40,6 +40,7 @@ pub fn signs(
         })
         .unwrap_or_default();
     let prefix = format!("{}_", service.shouty);
+    let route = format!("webhooks/{}", service.kebab);
     let mut names: Vec<&str> = entry
         .map(|e| e.env.values().map(String::as_str).collect())
         .unwrap_or_default();
@@ -59,6 +60,13 @@ pub fn signs(
                 });
                 continue;
             }
+            if !manifest && mentions_route(line, &route) {
+                out.push(Sign {
+                    what: format!("route `/{route}`"),
+                    at: at(),
+                });
+                continue;
+            }
             let word = line
                 .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
                 .find(|w| names.contains(w) || (w.starts_with(&prefix) && w.len() > prefix.len()));
@@ -71,6 +79,16 @@ pub fn signs(
         }
     }
     out
+}
+
+/// Whether `line` names the webhook path `route` (`webhooks/stripe`) as a whole segment.
+fn mentions_route(line: &str, route: &str) -> bool {
+    line.match_indices(route).any(|(at, _)| {
+        let before = line[..at].chars().next_back();
+        let after = line[at + route.len()..].chars().next();
+        matches!(before, Some('"' | '\'' | '/' | '^'))
+            && matches!(after, Some('"' | '\'' | '/' | '$'))
+    })
 }
 
 /// Whether `path` names a dependency manifest (requirements*.txt, pyproject.toml, Pipfile,
@@ -151,6 +169,11 @@ mod tests {
                 "dependencies = [\"stripe>=7\", \"stripey\"]\n[x]\nstripe = \"^7\"\n".to_string(),
             ),
             (
+                "urls.py".to_string(),
+                "    path(\"webhooks/stripe/\", views.hook),\n    path(\"webhooks/stripes\", x),\n"
+                    .to_string(),
+            ),
+            (
                 "settings.py".to_string(),
                 "KEY = os.environ[\"STRIPE_SECRET_KEY\"]\nOTHER = 1\n".to_string(),
             ),
@@ -168,6 +191,7 @@ mod tests {
                 "package `stripe` at Gemfile:1",
                 "package `stripe` at pyproject.toml:1",
                 "package `stripe` at pyproject.toml:3",
+                "route `/webhooks/stripe` at urls.py:1",
                 "`STRIPE_SECRET_KEY` at settings.py:1",
             ]
         );
