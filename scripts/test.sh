@@ -5,7 +5,8 @@
 #   3. every built-in kit generated, by the release binary users install
 #      (scripts/build-release.sh), into a copy of its example app and proven by that
 #      stack's own test runner (pytest, vitest + tsc, rails test, cargo test),
-#   4. webhook verifiers checked against the providers' official libraries.
+#   4. the same kits on tests/repos/<kit>-* (layouts of real apps), by scripts/e2e-layouts-*.sh,
+#   5. webhook verifiers checked against the providers' official libraries.
 # Installs what it needs (Python venv, npm packages, Debian's Ruby) on first use.
 #   scripts/test.sh            everything
 #   scripts/test.sh --rust     only steps 1-2
@@ -25,6 +26,10 @@ step bash scripts/build-release.sh
 bin="${CARGO_TARGET_DIR:-$root/target}/release/integrate"
 for kit in django typescript rails rust; do
   step bash "scripts/e2e-$kit.sh" "$bin"
+done
+# Real-world layouts each kit must fit (tests/repos/<kit>-*), with the stack's own runner.
+for script in scripts/e2e-layouts-*.sh; do
+  step bash "$script" "$bin"
 done
 step bash scripts/e2e-official.sh "$bin"
 printf '\nall test stages passed\n' >&2
