@@ -125,9 +125,13 @@ pub fn for_init(kit: &str, paths: &Map<String, Value>, profile: &Map<String, Val
     json!({ "paths": paths, "profile": profile, "kit": kit })
 }
 
-/// Whether the `when` condition of a manifest entry holds in `context`.
+/// Whether the `when` condition of a manifest entry holds in `context`: `path`, `!path`,
+/// `path == value`, `path != value`, or several of these joined by `&&` (all must hold).
 pub fn holds(when: Option<&str>, context: &Value) -> bool {
     let Some(when) = when else { return true };
+    if when.contains("&&") {
+        return when.split("&&").all(|part| holds(Some(part), context));
+    }
     if let Some((path, expected)) = when.split_once("!=") {
         return lookup(context, path.trim()).and_then(Value::as_str) != Some(expected.trim());
     }
@@ -182,5 +186,18 @@ mod tests {
         assert!(holds(Some("profile.test_runner != minitest"), &ctx));
         assert!(!holds(Some("profile.other == x"), &ctx));
         assert!(holds(Some("profile.other != x"), &ctx));
+        let ctx = json!({"webhooks": true, "profile": {"test_runner": "rspec"}});
+        assert!(holds(
+            Some("webhooks && profile.test_runner == rspec"),
+            &ctx
+        ));
+        assert!(!holds(
+            Some("webhooks && profile.test_runner != rspec"),
+            &ctx
+        ));
+        assert!(!holds(
+            Some("!webhooks && profile.test_runner == rspec"),
+            &ctx
+        ));
     }
 }

@@ -100,6 +100,12 @@ pub enum EditKind {
     Block,
     /// Keys and array members merged into a TOML file.
     Toml,
+    /// `gem "name", ...` lines of a Bundler Gemfile, keyed by gem name.
+    Gemfile,
+    /// A fenced block of routes inside the `routes.draw do … end` block of a Rails routes
+    /// file, above catch-alls; refused when a route of the same path exists (see
+    /// [`crate::editors::routes`]).
+    RailsRoutes,
 }
 
 impl EditKind {
@@ -109,8 +115,14 @@ impl EditKind {
         match self {
             EditKind::Env => Some(Syntax::Dotenv),
             EditKind::Requirements => Some(Syntax::Requirements),
-            EditKind::Block | EditKind::Toml => None,
+            EditKind::Gemfile => Some(Syntax::Gemfile),
+            EditKind::Block | EditKind::Toml | EditKind::RailsRoutes => None,
         }
+    }
+
+    /// Whether the edit is a fenced block (`block`, `rails-routes`), found again by its fence.
+    pub fn fenced(self) -> bool {
+        matches!(self, EditKind::Block | EditKind::RailsRoutes)
     }
 }
 

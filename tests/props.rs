@@ -3,7 +3,7 @@
 
 use integrate::editors::block::{self, Block, MarkerMissing};
 use integrate::editors::env::Syntax;
-use integrate::editors::{env, toml as toml_editor};
+use integrate::editors::{env, routes, toml as toml_editor};
 use integrate::names::{reserved_words, ServiceName, MAX_LEN};
 use proptest::prelude::*;
 
@@ -54,6 +54,51 @@ fn plain_lines() -> impl Strategy<Value = String> {
             .map(|(l, crlf)| format!("{l}{}", if crlf { "\r\n" } else { "\n" }))
             .collect()
     })
+}
+
+/// A Rails routes file: a draw block (of either spelling) holding route lines, scopes,
+/// catch-alls, comments, blank lines and code, with LF or CRLF endings, maybe without a
+/// final newline, maybe with text before and after the draw block.
+fn routes_file() -> impl Strategy<Value = String> {
+    let line = prop_oneof![
+        Just("  resources :orders, only: %i[index show]"),
+        Just("  namespace :api do"),
+        Just("  scope \"(:locale)\" do"),
+        Just("  end"),
+        Just("  post \"/webhooks/github\", to: \"github#create\""),
+        Just("  get \"*path\", to: \"pages#missing\""),
+        Just("  match '*any', via: [:get, :post], to: 'errors#show'"),
+        Just("  # Keep this last."),
+        Just("  root to: \"home#index\""),
+        Just("  mount Sidekiq::Web => \"/sidekiq\""),
+        Just(""),
+        Just("  x = <<~EOS"),
+        Just("  EOS"),
+        Just("\t\"é\" # do"),
+    ];
+    (
+        prop::sample::select(vec![
+            "Rails.application.routes.draw do",
+            "App::Application.routes.draw do",
+        ]),
+        prop::collection::vec(line, 0..10),
+        any::<bool>(),
+        any::<bool>(),
+        prop::sample::select(vec!["", "# routes\n", "require \"x\"\n\n"]),
+    )
+        .prop_map(|(open, lines, crlf, final_newline, before)| {
+            let eol = if crlf { "\r\n" } else { "\n" };
+            let mut text = format!("{before}{open}{eol}");
+            for line in lines {
+                text.push_str(line);
+                text.push_str(eol);
+            }
+            text.push_str("end");
+            if final_newline {
+                text.push_str(eol);
+            }
+            text
+        })
 }
 
 /// An env fragment as a kit renders it: comment lines and `KEY=value` lines.
@@ -254,6 +299,41 @@ proptest! {
         let tail = format!("    # integrate:routes\n{after}");
         prop_assert!(once.ends_with(&tail));
         prop_assert_eq!(block::remove(&once, &b).unwrap(), original);
+    }
+
+    #[test]
+    fn routes_never_panic(original in any::<String>(), body in any::<String>()) {
+        let b = block(&body, None, false);
+        if let Ok(once) = routes::upsert(&original, &b) {
+            let _ = routes::upsert(&once, &b);
+            let _ = routes::remove(&once, &b);
+        }
+        let _ = routes::scan(&original);
+    }
+
+    #[test]
+    fn routes_go_inside_the_draw_block_are_idempotent_and_removable(original in routes_file(), service in prop::sample::select(vec!["acme", "github"])) {
+        let body = format!("post \"/webhooks/{service}\", to: \"webhooks/{service}#create\"\n");
+        let b = block(&body, None, false);
+        match routes::upsert(&original, &b) {
+            Ok(once) => {
+                let twice = routes::upsert(&once, &b);
+                prop_assert_eq!(twice.as_ref(), Ok(&once));
+                prop_assert_eq!(routes::remove(&once, &b).unwrap(), original.clone());
+                let found = routes::scan(&once);
+                let new = found.routes.iter().find(|r| r.path == format!("webhooks/{service}")).expect("the new route is read back");
+                let draw = &found.draws[new.draw];
+                prop_assert!(draw.open < new.line - 1 && draw.end.is_some_and(|e| new.line - 1 < e));
+                prop_assert!(new.within.is_empty(), "{:?}", once);
+                // Reachable: no catch-all of the whole app in the draw block comes before it.
+                let first_glob = found.routes.iter().filter(|r| r.path.starts_with('*') && r.draw == new.draw).map(|r| r.line).min();
+                prop_assert!(first_glob.is_none_or(|g| new.line < g), "{:?}", once);
+            }
+            Err(error) => {
+                let message = error.to_string();
+                prop_assert!(message.contains("already routes /webhooks/github") || message.contains("no `routes.draw do ... end` block"), "{}", message);
+            }
+        }
     }
 
     #[test]

@@ -295,7 +295,7 @@ pub fn drop_stale_entries(
         }
     }
     for edit in &before {
-        if edit.spec.kind == EditKind::Block || !previous.written.edited.contains(&edit.path) {
+        if edit.spec.kind.fenced() || !previous.written.edited.contains(&edit.path) {
             continue;
         }
         let kept = previous
@@ -325,7 +325,7 @@ pub fn drop_stale_entries(
         };
         let keep: Vec<String> = all.into_iter().filter(|i| still.contains(i)).collect();
         let updated = match edit.spec.kind {
-            EditKind::Env | EditKind::Requirements => env::remove_lines(
+            EditKind::Env | EditKind::Requirements | EditKind::Gemfile => env::remove_lines(
                 edit.spec.kind.lines().expect("a keyed-lines edit"),
                 &text,
                 &edit.body,
@@ -346,11 +346,11 @@ pub fn drop_stale_entries(
 /// The items an edit adds, named like the record's `kept` lists (env keys; TOML leaves).
 pub fn leaves(kind: EditKind, body: &str) -> Vec<String> {
     match kind {
-        EditKind::Env | EditKind::Requirements => {
+        EditKind::Env | EditKind::Requirements | EditKind::Gemfile => {
             env::keys(kind.lines().expect("a keyed-lines edit"), body)
         }
         EditKind::Toml => toml_leaves(body),
-        EditKind::Block => Vec::new(),
+        EditKind::Block | EditKind::RailsRoutes => Vec::new(),
     }
 }
 
@@ -428,7 +428,8 @@ impl RenderedEdit<'_> {
     pub fn label(&self) -> String {
         match self.spec.kind {
             EditKind::Env => "env vars".to_string(),
-            EditKind::Requirements => "dependencies".to_string(),
+            EditKind::Requirements | EditKind::Gemfile => "dependencies".to_string(),
+            EditKind::RailsRoutes => "webhook route".to_string(),
             EditKind::Toml => "entries".to_string(),
             EditKind::Block => {
                 let id = self.id.as_str();
@@ -523,7 +524,7 @@ pub fn check(
             continue;
         };
         match edit.spec.kind {
-            EditKind::Env | EditKind::Requirements => {
+            EditKind::Env | EditKind::Requirements | EditKind::Gemfile => {
                 let syntax = edit.spec.kind.lines().expect("a keyed-lines edit");
                 let have = env::keys_of(syntax, text.lines());
                 for key in env::keys(syntax, &edit.body) {
@@ -536,7 +537,7 @@ pub fn check(
                     }
                 }
             }
-            EditKind::Block => {
+            EditKind::Block | EditKind::RailsRoutes => {
                 let begin = format!("{} >>> integrate {}", edit.comment, edit.fence);
                 let end = format!("{} <<< integrate {}", edit.comment, edit.fence);
                 let lines: Vec<&str> = text.lines().map(str::trim).collect();
@@ -669,7 +670,7 @@ fn prune(table: &mut Table, prefix: &str, kept: &[String]) {
 /// What an edit of `kind` with `rendered` would add but `before` already has.
 pub fn already_present(kind: EditKind, before: &str, rendered: &str) -> Vec<String> {
     match kind {
-        EditKind::Env | EditKind::Requirements => {
+        EditKind::Env | EditKind::Requirements | EditKind::Gemfile => {
             let syntax = kind.lines().expect("a keyed-lines edit");
             let have = env::keys_of(syntax, before.lines());
             let mut kept: Vec<String> = env::keys(syntax, rendered)
@@ -688,7 +689,7 @@ pub fn already_present(kind: EditKind, before: &str, rendered: &str) -> Vec<Stri
                 .collect(),
             Err(_) => Vec::new(),
         },
-        EditKind::Block => Vec::new(),
+        EditKind::Block | EditKind::RailsRoutes => Vec::new(),
     }
 }
 

@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 
 use crate::context::holds;
 use crate::editors::block::Block;
-use crate::editors::{block, env, toml as toml_editor};
+use crate::editors::{block, env, routes, toml as toml_editor};
 use crate::error::{Error, Result};
 use crate::kit::{EditKind, EditSpec, IfMissing, Kit};
 use crate::output::Reporter;
@@ -113,12 +113,36 @@ pub fn plan_edit(
         source,
     };
     let updated = match spec.kind {
-        EditKind::Env | EditKind::Requirements => env::upsert(
+        EditKind::Env | EditKind::Requirements | EditKind::Gemfile => env::upsert(
             spec.kind.lines().expect("a keyed-lines edit"),
             &current,
             &rendered,
         ),
         EditKind::Toml => toml_editor::merge(&current, &rendered).map_err(edit_error)?,
+        EditKind::RailsRoutes => {
+            let id = spec
+                .id
+                .clone()
+                .unwrap_or_else(|| template_stem(&spec.template));
+            let key = if fence_prefix.is_empty() {
+                id
+            } else {
+                format!("{fence_prefix} {id}")
+            };
+            let comment = spec.comment.as_deref().unwrap_or(&kit.manifest.comment);
+            routes::upsert(
+                &current,
+                &Block {
+                    key: &key,
+                    comment,
+                    body: &rendered,
+                    marker: None,
+                    marker_missing: Default::default(),
+                    before: None,
+                },
+            )
+            .map_err(edit_error)?
+        }
         EditKind::Block => {
             let id = spec
                 .id

@@ -9,7 +9,7 @@ use crate::commands::{default_paths, default_profile, execute, output_path, plan
 use crate::context::{self, holds};
 use crate::error::{Error, Result};
 use crate::inputs::{self, Flags, Known, Mode};
-use crate::kit::{EditKind, Kit};
+use crate::kit::Kit;
 use crate::names::ServiceName;
 use crate::plan::{hash, Draft};
 use crate::presence;
@@ -195,7 +195,7 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
                 None if !written.files.contains_key(&path) && !written.created.contains(&path) => {
                     written.created.push(path.clone())
                 }
-                Some(before) if spec.kind != EditKind::Block => {
+                Some(before) if !spec.kind.fenced() => {
                     let rendered = renderer.render(&spec.template, &context)?;
                     let kept = written.kept.entry(path.clone()).or_default();
                     for item in already_present(spec.kind, before, &rendered) {
@@ -347,7 +347,7 @@ fn drop_switched_off(
         .iter()
         .filter(|s| !holds(s.when.as_deref(), context))
     {
-        if spec.kind != EditKind::Block {
+        if !spec.kind.fenced() {
             continue;
         }
         let path = output_path(renderer, kit, &spec.path, &spec.template, context)?;

@@ -123,7 +123,7 @@ pub fn run(app: &App, args: &RemoveArgs) -> Result<()> {
         };
         let updated = match edit.spec.kind {
             // Inherited env keys go, and come back in the heir's block with its value.
-            EditKind::Env | EditKind::Requirements => {
+            EditKind::Env | EditKind::Requirements | EditKind::Gemfile => {
                 let syntax = edit.spec.kind.lines().expect("a keyed-lines edit");
                 let mut text = env::remove(syntax, &current, &edit.body, &kept);
                 for (path, body, heir_kept) in &env_heirs {
@@ -133,7 +133,9 @@ pub fn run(app: &App, args: &RemoveArgs) -> Result<()> {
                 }
                 text
             }
-            EditKind::Block => block::remove(&current, &edit.block()).map_err(edit_error)?,
+            EditKind::Block | EditKind::RailsRoutes => {
+                block::remove(&current, &edit.block()).map_err(edit_error)?
+            }
             // Inherited TOML entries stay as they are.
             EditKind::Toml => {
                 kept.extend(

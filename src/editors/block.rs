@@ -41,7 +41,8 @@ impl Block<'_> {
         format!("{} <<< integrate {}", self.comment, self.key)
     }
 
-    fn fenced(&self, indent: &str) -> String {
+    /// The block's lines between its fences, each indented by `indent`.
+    pub(crate) fn fenced(&self, indent: &str) -> String {
         let mut out = format!("{indent}{}\n", self.begin());
         for line in self.body.lines() {
             if line.trim().is_empty() {
@@ -149,7 +150,11 @@ pub fn remove(original: &str, block: &Block) -> Result<String, EditError> {
     })
 }
 
-fn find_fence(lines: &[&str], block: &Block) -> Result<Option<(usize, usize)>, EditError> {
+/// The first and last line of `block`'s fence in `lines`, if present.
+pub(crate) fn find_fence(
+    lines: &[&str],
+    block: &Block,
+) -> Result<Option<(usize, usize)>, EditError> {
     let begin = block.begin();
     let end = block.end();
     let Some(start) = lines.iter().position(|l| l.trim() == begin) else {

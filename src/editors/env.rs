@@ -12,6 +12,8 @@ pub enum Syntax {
     Dotenv,
     /// A pip requirement: the key is the package name, compared as PEP 503 normalizes it.
     Requirements,
+    /// A Bundler `gem "name", ...` line (in or out of a `group` block): the key is the name.
+    Gemfile,
 }
 
 impl Syntax {
@@ -20,6 +22,7 @@ impl Syntax {
         match self {
             Syntax::Dotenv => line_key(line).map(Cow::Borrowed),
             Syntax::Requirements => requirement_name(line),
+            Syntax::Gemfile => gem_name(line).map(Cow::Borrowed),
         }
     }
 }
@@ -28,7 +31,7 @@ impl Syntax {
     /// Whether an added group of lines is set apart by a blank line (dotenv groups are;
     /// requirements are one list).
     fn separates_blocks(self) -> bool {
-        self == Syntax::Dotenv
+        matches!(self, Syntax::Dotenv | Syntax::Gemfile)
     }
 }
 
@@ -60,6 +63,20 @@ fn requirement_name(line: &str) -> Option<Cow<'_, str>> {
         }
     }
     Some(Cow::Owned(normalized))
+}
+
+/// The gem a Gemfile line declares (`gem "webmock", group: :test` → `webmock`).
+fn gem_name(line: &str) -> Option<&str> {
+    let rest = line.trim_start().strip_prefix("gem")?;
+    let rest = rest.strip_prefix('(').unwrap_or(rest).trim_start();
+    let quote = rest.chars().next().filter(|c| matches!(c, '"' | '\''))?;
+    let rest = &rest[1..];
+    let name = &rest[..rest.find(quote)?];
+    (!name.is_empty()
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')))
+    .then_some(name)
 }
 
 /// The key a dotenv line assigns, if it assigns one (`export` prefix allowed).
@@ -357,6 +374,27 @@ mod tests {
         assert_eq!(
             super::upsert(rs, "requests\n", "Requests>=2.31\n"),
             "requests\n"
+        );
+    }
+
+    #[test]
+    fn gems_are_keyed_by_name_in_or_out_of_groups() {
+        let gf = Syntax::Gemfile;
+        let original = "source \"https://rubygems.org\"\n\ngem 'rails', '~> 6.1'\n\ngroup :development, :test do\n  gem(\"rspec-rails\")\n  # gem \"webmock\"\nend\n";
+        let rendered = "# Used by the integrations' tests (integrate)\ngem \"webmock\", group: :test, require: false\ngem \"rspec-rails\", group: :test\n";
+        let added = super::upsert(gf, original, rendered);
+        assert_eq!(
+            added,
+            format!("{original}\n# Used by the integrations' tests (integrate)\ngem \"webmock\", group: :test, require: false\n")
+        );
+        assert_eq!(super::upsert(gf, &added, rendered), added);
+        assert_eq!(
+            super::remove(gf, &added, rendered, &["rspec-rails".into()]),
+            original
+        );
+        assert_eq!(
+            keys(gf, "gemspec\ngem \"a.b-c_d\"\ngems \"x\"\n"),
+            ["a.b-c_d"]
         );
     }
 

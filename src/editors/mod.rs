@@ -2,6 +2,8 @@
 
 pub mod block;
 pub mod env;
+pub mod routes;
+pub mod ruby;
 pub mod text;
 pub mod toml;
 
@@ -34,6 +36,15 @@ pub enum EditError {
     },
     #[error("the kit's rendered TOML fragment is invalid: {message}")]
     Fragment { message: String },
+    #[error("line {line}: `{route}`{within} already {what}, the path of the webhook route integrate adds; remove or rename that route, or add the integration with --no-webhooks")]
+    RouteTaken {
+        line: usize,
+        route: String,
+        within: String,
+        what: String,
+    },
+    #[error("no `routes.draw do ... end` block with its `end` on a line of its own; integrate adds routes inside the app's draw block: write it over several lines, or set `paths.routes_file` in integrate.toml to the file that has it")]
+    NoDrawBlock,
 }
 
 /// 1-based line and column of byte `offset` in `text`.

@@ -1,6 +1,6 @@
 //! The repo profile: what `init` finds a repo to be before anything is planned.
 //!
-//! Layout (where settings, URLconf and the Python root are), which dependency manifest the
+//! Layout (where settings, URLconf, routes and the Python root are), which dependency manifest the
 //! app installs from, test runner, settings style and env file. `init` shows it and writes
 //! it to `integrate.toml` (`[paths]` and `[profile]`), where the user may correct it; later
 //! commands read the record and never detect again. Kits choose their variants from
@@ -10,6 +10,7 @@
 
 mod django;
 mod python;
+mod rails;
 
 use std::path::Path;
 
@@ -57,6 +58,7 @@ pub fn recognizes(kit: &str, root: &Path) -> bool {
 pub fn detect(kit: &str, root: &Path) -> Result<Profile> {
     match kit {
         "django" => django::detect(root),
+        "rails" => rails::detect(root),
         _ => Ok(Profile::default()),
     }
 }

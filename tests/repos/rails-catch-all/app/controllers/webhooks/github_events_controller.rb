@@ -1,0 +1,5 @@
+class Webhooks::GithubEventsController < ApplicationController
+  def create
+    head :no_content
+  end
+end

@@ -1,0 +1,4 @@
+Rails.application.configure do
+  config.cache_classes = false
+  config.eager_load = false
+end

@@ -1,0 +1,5 @@
+class NotesController < ApplicationController
+  def index
+    render json: [{ "title" => "first" }]
+  end
+end
