@@ -151,16 +151,16 @@ fn repo_table(root: Option<&Path>) -> Result<Option<toml::Table>> {
     let Some(root) = root else {
         return Ok(None);
     };
-    let path = root.join(REPO_CATALOG);
-    match fs_err::read_to_string(&path) {
-        Ok(text) => {
-            let table = parse_table(&text, Path::new(REPO_CATALOG))?;
-            check_entries(&text, Path::new(REPO_CATALOG))?;
-            Ok(Some(table))
-        }
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::io(path, e)),
-    }
+    let Some(bytes) = crate::repo::read_file(root, REPO_CATALOG)? else {
+        return Ok(None);
+    };
+    let text = String::from_utf8(bytes).map_err(|_| Error::Invalid {
+        path: REPO_CATALOG.into(),
+        message: "not UTF-8; save it as UTF-8".to_string(),
+    })?;
+    let table = parse_table(&text, Path::new(REPO_CATALOG))?;
+    check_entries(&text, Path::new(REPO_CATALOG))?;
+    Ok(Some(table))
 }
 
 /// Puts the repo's entry `id` over the built-in one, field by field.

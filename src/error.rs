@@ -14,22 +14,25 @@ pub enum Error {
     MissingInput { flag: String },
     #[error("{0}")]
     Usage(String),
-    #[error("no integrate.toml in {} or any parent folder; run `integrate init` first", dir.display())]
+    #[error(
+        "no integrate.toml in {} or any parent folder; run `integrate init` first",
+        shown(dir)
+    )]
     NoRecord { dir: PathBuf },
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {source}", shown(path))]
     Edit { path: PathBuf, source: EditError },
-    #[error("{}:{line}:{column}: {message}", path.display())]
+    #[error("{}:{line}:{column}: {message}", shown(path))]
     Parse {
         path: PathBuf,
         line: usize,
         column: usize,
         message: String,
     },
-    #[error("{}: {message}", path.display())]
+    #[error("{}: {message}", shown(path))]
     Invalid { path: PathBuf, message: String },
     /// A value outside its set (a category, auth style or scheme) in a file: a usage error
     /// wherever it is written.
-    #[error("{}:{line}:{column}: {message}", path.display())]
+    #[error("{}:{line}:{column}: {message}", shown(path))]
     Value {
         path: PathBuf,
         line: usize,
@@ -40,7 +43,7 @@ pub enum Error {
     Template { location: String, message: String },
     #[error("{}", conflict_message(files))]
     Conflict { files: Vec<String> },
-    #[error("{}: {source}", path.display())]
+    #[error("{}: {source}", shown(path))]
     Io {
         path: PathBuf,
         source: std::io::Error,
@@ -53,11 +56,17 @@ pub enum Error {
     Other(String),
 }
 
+/// A path for a message: every control character escaped, newlines too (see
+/// [`crate::output::escape_controls`]), since a path is one line.
+fn shown(path: &std::path::Path) -> String {
+    crate::output::escape_controls(&path.display().to_string(), false)
+}
+
 fn conflict_message(files: &[String]) -> String {
     let mut message = String::from("these files exist with other content, so nothing was written:");
     for file in files {
         message.push_str("\n  ");
-        message.push_str(file);
+        message.push_str(&crate::output::escape_controls(file, false));
     }
     message.push_str("\nrun again with --force to overwrite them (only them)");
     message
@@ -70,8 +79,8 @@ fn busy_message(path: &std::path::Path, pid: Option<u32>) -> String {
     };
     format!(
         "{}: {who} is changing this repo; wait for it to finish, or delete {} if no integrate is running",
-        path.display(),
-        path.display()
+        shown(path),
+        shown(path)
     )
 }
 

@@ -265,6 +265,8 @@ fn collect_repo(
     files: &mut BTreeMap<String, KitFile>,
 ) -> Result<()> {
     let full = root.join(dir);
+    // A kit folder linked elsewhere is not read: kits come from the repo.
+    crate::repo::check_path(root, &dir.to_string_lossy().replace('\\', "/"))?;
     let entries = match fs_err::read_dir(&full) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
@@ -277,11 +279,15 @@ fn collect_repo(
     paths.sort();
     for path in paths {
         let relative_to_root = path.strip_prefix(root).unwrap_or(&path).to_path_buf();
+        let relative = relative_to_root.to_string_lossy().replace('\\', "/");
+        crate::repo::check_path(root, &relative)?;
         if path.is_dir() {
             collect_repo(root, base, &relative_to_root, files)?;
             continue;
         }
-        let bytes = fs_err::read(&path).map_err(|e| Error::io(&path, e))?;
+        let Some(bytes) = crate::repo::read_file(root, &relative)? else {
+            continue;
+        };
         let content = String::from_utf8(bytes).map_err(|_| Error::Invalid {
             path: relative_to_root.clone(),
             message: "kit file is not UTF-8; save it as UTF-8".to_string(),

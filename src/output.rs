@@ -12,6 +12,42 @@ pub fn print_line(text: &str) {
     let _ = writeln!(std::io::stdout().lock(), "{text}");
 }
 
+/// `text` with every control character, and every Unicode character that moves or hides
+/// text (line and paragraph separators, bidirectional overrides and isolates, zero-width
+/// marks), written as a Rust-style escape (`\u{1b}`, `\r`), so a path or value from a
+/// repo cannot drive the terminal or forge lines. With `keep_newlines`, `\n` stays a line
+/// break (for messages of several lines whose parts are escaped already).
+pub fn escape_controls(text: &str, keep_newlines: bool) -> String {
+    let hides = |c: char| {
+        c.is_control()
+            || matches!(
+                c,
+                '\u{200b}'..='\u{200f}'
+                    | '\u{2028}'..='\u{202e}'
+                    | '\u{2060}'..='\u{2069}'
+                    | '\u{feff}'
+            )
+    };
+    if !text
+        .chars()
+        .any(|c| hides(c) && !(keep_newlines && c == '\n'))
+    {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' if keep_newlines => out.push('\n'),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if hides(c) => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// `--color` choice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum ColorChoice {
@@ -55,20 +91,24 @@ impl Reporter {
         eprintln!("{} {subject}", self.paint("1;32", &format!("{verb:>12}")));
     }
 
-    /// A note for the user.
+    /// A note for the user (control characters escaped, see [`escape_controls`]).
     pub fn note(&self, text: &str) {
         if !self.quiet {
+            let text = escape_controls(text, true);
             eprintln!("{} {text}", self.paint("1;36", "note:"));
         }
     }
 
-    /// A warning; shown even with `-q`.
+    /// A warning; shown even with `-q` (control characters escaped).
     pub fn warn(&self, text: &str) {
+        let text = escape_controls(text, true);
         eprintln!("{} {text}", self.paint("1;33", "warning:"));
     }
 
-    /// An error; shown even with `-q`.
+    /// An error; shown even with `-q` (control characters escaped). Every error of the
+    /// tool is shown here, once.
     pub fn error(&self, text: &str) {
+        let text = escape_controls(text, true);
         eprintln!("{} {text}", self.paint("1;31", "error:"));
     }
 
@@ -134,5 +174,20 @@ impl Reporter {
             }
         }
         text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape_controls;
+
+    #[test]
+    fn control_and_hiding_characters_are_escaped() {
+        assert_eq!(escape_controls("plain `a/b.py`", false), "plain `a/b.py`");
+        assert_eq!(
+            escape_controls("a\u{1b}[31mb\rc\nd\u{202e}e", false),
+            "a\\u{1b}[31mb\\rc\\nd\\u{202e}e"
+        );
+        assert_eq!(escape_controls("x\ny\u{7}", true), "x\ny\\u{7}");
     }
 }

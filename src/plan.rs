@@ -76,7 +76,6 @@ impl Draft {
 
     fn slot(&mut self, path: &str) -> Result<&mut Slot> {
         if !self.slots.contains_key(path) {
-            repo::check_inside(&self.root, path)?;
             let original = read_text(&self.root, path)?;
             self.slots.insert(
                 path.to_string(),
@@ -148,8 +147,11 @@ impl Draft {
     }
 }
 
-/// Reads `root/path` as UTF-8 text; `None` when it does not exist.
+/// Reads `root/path` as UTF-8 text; `None` when it does not exist. The path is checked
+/// first ([`repo::check_path`]: inside the repo, out of `.git`, also through symlinks), and
+/// only a regular file of at most [`repo::MAX_FILE_BYTES`] is read.
 pub fn read_text(root: &Path, path: &str) -> Result<Option<String>> {
+    repo::check_path(root, path)?;
     let full = root.join(path);
     match fs_err::symlink_metadata(&full) {
         Ok(meta) if meta.is_dir() => {
@@ -165,38 +167,21 @@ pub fn read_text(root: &Path, path: &str) -> Result<Option<String>> {
         }
         Err(e) => return Err(Error::io(path, e)),
     }
-    match std::fs::metadata(&full) {
-        Ok(meta) if meta.is_dir() => {
-            return Err(Error::Invalid {
-                path: path.into(),
-                message: "is a folder, but the kit needs a file there; move it away".to_string(),
-            })
+    let Some(bytes) = repo::read_regular(&full, Path::new(path))? else {
+        return Ok(None);
+    };
+    String::from_utf8(bytes).map(Some).map_err(|e| {
+        let (line, column) = {
+            let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
+            crate::editors::line_col(&String::from_utf8_lossy(valid), valid.len())
+        };
+        Error::Parse {
+            path: path.into(),
+            line,
+            column,
+            message: "not valid UTF-8; integrate only edits UTF-8 text files, convert it or change the path setting".to_string(),
         }
-        // A FIFO, socket or device: reading it could block or never end.
-        Ok(meta) if !meta.is_file() => {
-            return Err(Error::Invalid {
-                path: path.into(),
-                message: "is not a regular file (a pipe, socket or device); integrate only edits regular files, move it away".to_string(),
-            })
-        }
-        _ => {}
-    }
-    match fs_err::read(&full) {
-        Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|e| {
-            let (line, column) = {
-                let valid = &e.as_bytes()[..e.utf8_error().valid_up_to()];
-                crate::editors::line_col(&String::from_utf8_lossy(valid), valid.len())
-            };
-            Error::Parse {
-                path: path.into(),
-                line,
-                column,
-                message: "not valid UTF-8; integrate only edits UTF-8 text files, convert it or change the path setting".to_string(),
-            }
-        }),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(Error::io(path, e)),
-    }
+    })
 }
 
 /// The error for a file standing where `path` needs a folder, if there is one.

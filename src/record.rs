@@ -67,7 +67,8 @@ impl Record {
     /// Reads `<root>/integrate.toml`.
     pub fn load(root: &Path) -> Result<Self> {
         let path = root.join(RECORD_FILE);
-        let bytes = fs_err::read(&path).map_err(|e| Error::io(&path, e))?;
+        let bytes = crate::repo::read_file(root, RECORD_FILE)?
+            .ok_or_else(|| Error::io(&path, std::io::Error::from(std::io::ErrorKind::NotFound)))?;
         let text = String::from_utf8(bytes).map_err(|_| invalid("not UTF-8; save it as UTF-8"))?;
         Self::parse(&text)
     }

@@ -132,6 +132,16 @@ impl<'k> Renderer<'k> {
             }
             pieces.insert(name.clone(), names);
         }
+        // Handlebars has no depth limit: a partial that includes itself would overflow the
+        // stack. Checked before anything is compiled.
+        check_partial_cycles(
+            kit,
+            units.iter().map(|u| {
+                u.name
+                    .split_once('#')
+                    .map_or(u.name.as_str(), |(template, _)| template)
+            }),
+        )?;
         let mut seen: Vec<String> = units.iter().map(|u| u.name.clone()).collect();
         while let Some(name) = partials.pop() {
             if seen.contains(&name) {
@@ -177,20 +187,18 @@ impl<'k> Renderer<'k> {
             )));
         }
         if let Some(text) = self.literals.get(name) {
+            if text.len() as u64 > crate::repo::MAX_FILE_BYTES {
+                return Err(self.too_large(name));
+            }
             return Ok(text.clone());
         }
         if let Some(pieces) = self.pieces.get(name) {
             return self.with_context(context, |context| {
-                let mut out = String::new();
+                let mut out = Bounded::default();
                 for piece in pieces {
-                    out.push_str(
-                        &self
-                            .registry
-                            .render_with_context(piece, context)
-                            .map_err(|e| self.render_error(&e, None))?,
-                    );
+                    self.render_bounded(name, piece, context, &mut out)?;
                 }
-                Ok(out)
+                Ok(out.into_string())
             });
         }
         if !self.registry.has_template(name) {
@@ -203,10 +211,39 @@ impl<'k> Renderer<'k> {
             });
         }
         self.with_context(context, |context| {
-            self.registry
-                .render_with_context(name, context)
-                .map_err(|e| self.render_error(&e, None))
+            let mut out = Bounded::default();
+            self.render_bounded(name, name, context, &mut out)?;
+            Ok(out.into_string())
         })
+    }
+
+    /// Renders the registered `piece` of template `name` onto `out`, stopping as soon as
+    /// the output passes [`crate::repo::MAX_FILE_BYTES`] (partials can multiply a text
+    /// without bound).
+    fn render_bounded(
+        &self,
+        name: &str,
+        piece: &str,
+        context: &Context,
+        out: &mut Bounded,
+    ) -> Result<()> {
+        let rendered = self
+            .registry
+            .render_with_context_to_write(piece, context, &mut *out);
+        if out.over {
+            return Err(self.too_large(name));
+        }
+        rendered.map_err(|e| self.render_error(&e, None))
+    }
+
+    fn too_large(&self, name: &str) -> Error {
+        Error::Template {
+            location: origin_of(self.kit, Some(name)),
+            message: format!(
+                "renders more than {} MiB, more than integrate writes in one file; check the partials it includes",
+                crate::repo::MAX_FILE_BYTES >> 20
+            ),
+        }
     }
 
     /// Renders a one-line template such as an output path from the manifest: folded for
@@ -339,6 +376,134 @@ impl<'k> Renderer<'k> {
         };
         Error::Template { location, message }
     }
+}
+
+/// Rendered text, refused once it passes [`crate::repo::MAX_FILE_BYTES`].
+#[derive(Default)]
+struct Bounded {
+    bytes: Vec<u8>,
+    over: bool,
+}
+
+impl Bounded {
+    fn into_string(self) -> String {
+        // Handlebars writes whole `str`s, so the bytes are UTF-8.
+        String::from_utf8_lossy(&self.bytes).into_owned()
+    }
+}
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if (self.bytes.len() + buf.len()) as u64 > crate::repo::MAX_FILE_BYTES {
+            self.over = true;
+            return Err(std::io::Error::other("rendered text too large"));
+        }
+        self.bytes.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Fails when a template of `kit` reachable from `roots` includes itself through its
+/// partials (`{{> a}}` in `a`, or `a` → `b` → `a`, inline partials included), or names a
+/// partial by an expression, which cannot be checked.
+fn check_partial_cycles<'a>(kit: &Kit, roots: impl Iterator<Item = &'a str>) -> Result<()> {
+    let mut walk = PartialWalk {
+        kit,
+        inline: HashMap::new(),
+        done: Vec::new(),
+        path: Vec::new(),
+    };
+    for root in roots {
+        walk.visit(root)?;
+    }
+    Ok(())
+}
+
+/// A depth-first walk of the partials of a kit (see [`check_partial_cycles`]).
+struct PartialWalk<'k> {
+    kit: &'k Kit,
+    /// Inline partials (`{{#*inline "n"}}...{{/inline}}`) seen so far: name → includes.
+    inline: HashMap<String, Vec<String>>,
+    /// Templates whose includes are all checked.
+    done: Vec<String>,
+    /// The chain of includes that led to the template being visited.
+    path: Vec<String>,
+}
+
+impl PartialWalk<'_> {
+    fn visit(&mut self, name: &str) -> Result<()> {
+        if self.done.iter().any(|d| d == name) {
+            return Ok(());
+        }
+        if self.path.iter().any(|p| p == name) {
+            let mut chain = self.path.clone();
+            chain.push(name.to_string());
+            return Err(Error::Template {
+                location: origin_of(self.kit, Some(name)),
+                message: format!(
+                    "partial `{name}` includes itself ({}); a partial may not include itself, directly or through others",
+                    chain.join(" → ")
+                ),
+            });
+        }
+        let includes = match self.kit.files.get(&format!("{name}.hbs")) {
+            Some(file) => {
+                for (def, body) in inline_partials(&file.content) {
+                    self.inline
+                        .entry(def)
+                        .or_default()
+                        .extend(partial_names(body));
+                }
+                partial_names(&file.content)
+            }
+            None => match self.inline.get(name) {
+                Some(includes) => includes.clone(),
+                // Unknown: handlebars reports it when rendering.
+                None => return Ok(()),
+            },
+        };
+        self.path.push(name.to_string());
+        for include in includes {
+            if include.starts_with('(') {
+                return Err(Error::Template {
+                    location: origin_of(self.kit, self.path.first().map(String::as_str)),
+                    message: format!(
+                        "partial named by an expression `{include}`; name partials literally (`{{{{> partials/x}}}}`), so integrate can check that none includes itself"
+                    ),
+                });
+            }
+            self.visit(&include)?;
+        }
+        self.path.pop();
+        self.done.push(name.to_string());
+        Ok(())
+    }
+}
+
+/// The inline partials `{{#*inline "name"}}body{{/inline}}` defined in `text`.
+fn inline_partials(text: &str) -> Vec<(String, &str)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(start) = rest.find("{{#*inline") {
+        rest = &rest[start + "{{#*inline".len()..];
+        let Some(close) = rest.find("}}") else {
+            break;
+        };
+        let name = rest[..close]
+            .trim()
+            .trim_matches(['"', '\'', '~'])
+            .trim()
+            .to_string();
+        rest = &rest[close + 2..];
+        let end = rest.find("{{/inline").unwrap_or(rest.len());
+        out.push((name, &rest[..end]));
+        rest = &rest[end..];
+    }
+    out
 }
 
 /// Names of the partials `{{> name}}` / `{{#> name}}` a template includes.

@@ -1113,3 +1113,269 @@ fn a_symlinked_folder_inside_the_repo_is_followed_and_stays_a_link() {
         .unwrap()
         .contains("acme.webhook"));
 }
+
+// ---------------------------------------------------------------- trust (issue 10, item 4)
+
+/// A fake `.git` with a config and HEAD whose bytes a test can check.
+fn fake_git(repo: &Path) {
+    write(repo, ".git/config", "[core]\n\tbare = false\n");
+    write(repo, ".git/HEAD", "ref: refs/heads/main\n");
+}
+
+/// Sets `[paths] env_file` in the record.
+fn env_file_setting(repo: &Path, path: &str) {
+    edit_file(
+        repo,
+        "integrate.toml",
+        "env_file = \".env.example\"",
+        &format!("env_file = {path:?}"),
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn new_never_writes_git_config_through_a_symlink() {
+    let repo = mini_repo();
+    fake_git(repo.path());
+    symlink(".git", &repo.path().join("g"));
+    env_file_setting(repo.path(), "g/config");
+    refused(
+        repo.path(),
+        NEW,
+        1,
+        &["g/config", "`g` is a symlink into .git"],
+    );
+    // Linked deeper, or through a chain of links, it is the same.
+    let repo = mini_repo();
+    fake_git(repo.path());
+    symlink(".git", &repo.path().join("g"));
+    symlink("g", &repo.path().join("chain"));
+    env_file_setting(repo.path(), "chain/config");
+    refused(repo.path(), NEW, 1, &["chain/config", "symlink into .git"]);
+}
+
+#[test]
+fn git_in_any_case_is_refused() {
+    for path in [".GIT/config", ".Git/config", "sub/.git/config"] {
+        let repo = mini_repo();
+        fake_git(repo.path());
+        env_file_setting(repo.path(), path);
+        refused(repo.path(), NEW, 1, &[path, "inside .git"]);
+    }
+    let repo = mini_repo();
+    client_path(repo.path(), ".GIT/hooks/pre-commit");
+    refused(repo.path(), NEW, 1, &["files/client.py.hbs", "inside .git"]);
+}
+
+/// The record lists `g/HEAD` (`g` → `.git`) among the integration's files with the hash
+/// of `.git/HEAD`, as a hostile commit could: `remove` must not delete it, and `doctor`
+/// must not read it.
+#[cfg(unix)]
+#[test]
+fn remove_never_deletes_git_files_named_by_the_record() {
+    let repo = mini_repo();
+    ok(repo.path(), NEW);
+    fake_git(repo.path());
+    symlink(".git", &repo.path().join("g"));
+    let head_hash = {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(b"ref: refs/heads/main\n");
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        format!("sha256:{hex}")
+    };
+    for (shown, recorded) in [("g/HEAD", "g/HEAD"), (".GIT/HEAD", ".GIT/HEAD")] {
+        let text = std::fs::read_to_string(repo.path().join("integrate.toml")).unwrap();
+        let hostile = text
+            .replacen("files = [\n", &format!("files = [\n  \"{recorded}\",\n"), 1)
+            .replacen(
+                "[integrations.acme.hashes]\n",
+                &format!("[integrations.acme.hashes]\n\"{recorded}\" = \"{head_hash}\"\n"),
+                1,
+            );
+        assert_ne!(hostile, text);
+        write(repo.path(), "integrate.toml", &hostile);
+        refused(repo.path(), &["remove", "acme"], 1, &[shown, ".git"]);
+        write(repo.path(), "integrate.toml", &text);
+    }
+    assert!(repo.path().join(".git/HEAD").exists());
+}
+
+#[cfg(unix)]
+#[test]
+fn a_template_symlinked_outside_the_repo_is_not_read() {
+    let outside = tempfile::tempdir().unwrap();
+    write(outside.path(), "secret", "TOP SECRET\n");
+    let repo = mini_repo();
+    let template = repo.path().join(".integrate/kits/mini/files/client.py.hbs");
+    std::fs::remove_file(&template).unwrap();
+    symlink(outside.path().join("secret"), &template);
+    refused_around(
+        repo.path(),
+        Some(outside.path()),
+        NEW,
+        1,
+        &[
+            ".integrate/kits/mini/files/client.py.hbs",
+            "symlink that leads outside the repo",
+        ],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_kit_folder_linked_elsewhere_is_not_read() {
+    let outside = tempfile::tempdir().unwrap();
+    let repo = mini_repo();
+    let kit = repo.path().join(".integrate/kits/mini");
+    copy_tree(&kit, outside.path());
+    std::fs::remove_dir_all(&kit).unwrap();
+    symlink(outside.path(), &kit);
+    refused_around(
+        repo.path(),
+        Some(outside.path()),
+        NEW,
+        1,
+        &[
+            ".integrate/kits/mini",
+            "symlink that leads outside the repo",
+        ],
+    );
+}
+
+/// A recorded file that is a FIFO: `doctor`, `list` and `remove` finish (reading a FIFO
+/// would wait for a writer forever) and change nothing.
+#[cfg(unix)]
+#[test]
+fn a_recorded_path_naming_a_fifo_never_blocks() {
+    let repo = mini_repo();
+    ok(repo.path(), NEW);
+    let client = repo.path().join("src/acme/client.py");
+    std::fs::remove_file(&client).unwrap();
+    let c_path = std::ffi::CString::new(client.to_string_lossy().as_bytes()).unwrap();
+    // SAFETY: a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o644) }, 0);
+    refused(
+        repo.path(),
+        &["remove", "acme"],
+        1,
+        &["src/acme/client.py", "not a regular file"],
+    );
+    for args in [&["doctor"][..], &["list"]] {
+        let before = snapshot(repo.path());
+        let out = integrate(repo.path())
+            .args(args)
+            .timeout(std::time::Duration::from_secs(20))
+            .output()
+            .unwrap();
+        // Finished by itself (a timeout leaves no exit code), naming the file.
+        assert!(out.status.code().is_some(), "{args:?} hung");
+        let text = String::from_utf8_lossy(&out.stdout).to_string()
+            + &String::from_utf8_lossy(&out.stderr);
+        assert!(
+            text.contains("src/acme/client.py") || args == ["list"],
+            "{text}"
+        );
+        assert_same(&snapshot(repo.path()), &before, &text);
+    }
+}
+
+#[test]
+fn a_file_to_edit_over_the_size_limit_is_refused() {
+    let repo = mini_repo();
+    let mut big = std::fs::read(repo.path().join(".env.example")).unwrap();
+    big.resize(9 * 1024 * 1024, b'#');
+    big.push(b'\n');
+    write(repo.path(), ".env.example", &big);
+    refused(repo.path(), NEW, 1, &[".env.example", "larger than 8 MiB"]);
+}
+
+#[test]
+fn partials_that_include_each_other_are_an_error_not_a_crash() {
+    let repo = mini_repo();
+    write(
+        repo.path(),
+        ".integrate/kits/mini/files/client.py.hbs",
+        "x\n{{> partials/a}}\n",
+    );
+    write(
+        repo.path(),
+        ".integrate/kits/mini/partials/a.hbs",
+        "a {{> partials/b}}",
+    );
+    write(
+        repo.path(),
+        ".integrate/kits/mini/partials/b.hbs",
+        "b {{> partials/a}}",
+    );
+    refused(
+        repo.path(),
+        NEW,
+        1,
+        &[
+            "partials/a",
+            "includes itself (files/client.py → partials/a → partials/b → partials/a)",
+        ],
+    );
+    // Through an inline partial, too.
+    write(
+        repo.path(),
+        ".integrate/kits/mini/files/client.py.hbs",
+        "{{#*inline \"loop\"}}again {{> loop}}{{/inline}}{{> loop}}\n",
+    );
+    refused(repo.path(), NEW, 1, &["`loop` includes itself"]);
+}
+
+#[test]
+fn a_rendered_file_over_the_size_limit_is_an_error() {
+    let repo = mini_repo();
+    // Each level includes the one below twice: 2^14 copies of 1 KiB is 16 MiB.
+    write(
+        repo.path(),
+        ".integrate/kits/mini/partials/p0.hbs",
+        "x".repeat(1024),
+    );
+    for level in 1..=14 {
+        let below = level - 1;
+        write(
+            repo.path(),
+            &format!(".integrate/kits/mini/partials/p{level}.hbs"),
+            format!("{{{{> partials/p{below}}}}}{{{{> partials/p{below}}}}}"),
+        );
+    }
+    write(
+        repo.path(),
+        ".integrate/kits/mini/files/client.py.hbs",
+        "{{> partials/p14}}\n",
+    );
+    refused(
+        repo.path(),
+        NEW,
+        1,
+        &["files/client.py.hbs", "renders more than 8 MiB"],
+    );
+}
+
+#[test]
+fn control_characters_in_paths_are_escaped_in_errors() {
+    let repo = mini_repo();
+    // A kit file whose name holds ESC, BEL, LF and CR, and whose content is not UTF-8.
+    write(
+        repo.path(),
+        ".integrate/kits/mini/files/a\u{1b}[2J\u{1b}]0;pwned\u{7}\nerror: fake\r.hbs",
+        b"\xff\xfe",
+    );
+    let text = refused(repo.path(), NEW, 1, &["\\u{1b}[2J", "\\n", "\\r"]);
+    assert!(
+        !text.chars().any(|c| c.is_control() && c != '\n'),
+        "raw control characters in {text:?}"
+    );
+    assert!(!text.contains("\nerror: fake"), "{text}");
+    // A service name with one is escaped as well (and refused as a name).
+    let out = integrate(repo.path())
+        .args(["new", "acme\u{1b}[31m", "--yes"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(!text.contains('\u{1b}'), "{text:?}");
+}

@@ -729,9 +729,16 @@ pub fn status_line(findings: &[Finding]) -> String {
 
 pub use crate::output::print_line;
 
-/// Reads a file of the repo as text; `None` when absent or not UTF-8.
+/// Reads a file of the repo as text; `None` when absent, not UTF-8, or not for integrate
+/// to read (outside the repo or in `.git`, also through a symlink; not a regular file;
+/// larger than [`repo::MAX_FILE_BYTES`]: see [`repo::read_file`]).
 pub fn read_disk(root: &Path) -> impl FnMut(&str) -> Option<String> + '_ {
-    move |path| std::fs::read_to_string(root.join(path)).ok()
+    move |path| {
+        repo::read_file(root, path)
+            .ok()
+            .flatten()
+            .and_then(|bytes| String::from_utf8(bytes).ok())
+    }
 }
 
 /// An error for an unknown service.

@@ -179,7 +179,7 @@ pub fn run(app: &App, json_out: bool) -> Result<()> {
         Err(_) => (crate::repo::find_init_root(&app.dir)?, Vec::new()),
     };
     let catalog = Catalog::load(Some(&root))?;
-    let mut read = |path: &str| std::fs::read_to_string(root.join(path)).ok();
+    let mut read = crate::commands::lifecycle::read_disk(&root);
     let result = scan(&root, &catalog, &recorded, &mut read);
     if json_out {
         print_line(&serde_json::to_string_pretty(&json!(result)).unwrap_or_default());
