@@ -1,30 +1,37 @@
 //! Applying a plan: the only code that writes to the repo. All or nothing.
 //!
 //! 1. Checks that can fail run first, before anything is written: every path stays inside
-//!    the repo (also through symlinks), folders are folders and writable, files are regular,
-//!    writable, and still hold the bytes the plan was computed from.
+//!    the repo and out of `.git` (also through symlinks), folders are folders and writable,
+//!    files are regular, writable, and still hold the bytes the plan was computed from.
 //! 2. The journal (see [`crate::journal`]) records every file, its staged temp file and its
-//!    backup.
+//!    backup, with the sha256 of the new and of the original content.
 //! 3. Each new content is staged beside its target and each original gets a backup (a hard
 //!    link). Then the journal, the staged replacements of existing files, any copied backups
 //!    and the folders whose entries changed are synced to disk, all in one step (see
-//!    [`crate::durable`]), and the commit marker is written.
-//! 4. Each staged file is renamed over its target.
-//! 5. Backups, the marker and the journal are removed.
+//!    [`crate::durable`]), and the commit marker is written: the **commit point**.
+//! 4. Each staged file is renamed over its target (or a deleted file is unlinked).
+//! 5. Tidying up: backups, then the journal and the marker are removed.
 //!
-//! Any error, or Ctrl-C, before the end of step 4 rolls every file back to its original
-//! bytes and permission bits and removes the files and folders the change created. A kill
-//! is recovered by the next run (see [`crate::journal::recover`]).
+//! An error, Ctrl-C, SIGTERM or SIGHUP before the commit point rolls every file back to
+//! its original bytes and permission bits and removes the files and folders the change
+//! created (exit 1, or 130 for a signal). After the commit point a signal is only noted:
+//! the change is finished, reported, and the command exits 0. An I/O error during the
+//! renames still rolls back (exit 1: nothing changed); one while tidying up is a warning
+//! (exit 0: the change stands, and the next run tidies). A kill is recovered by the next
+//! command that writes, or `integrate recover` (see [`crate::journal::recover`]).
 //!
 //! **Test hook.** The environment variable `INTEGRATE_FAULT` injects faults; it is inert
 //! unless set, and meant for tests only. It holds comma-separated `<action>-<phase>:<N>`
-//! items: action `fail` (an I/O error, so the change is rolled back), `kill` (SIGKILL to
-//! the process itself, like `kill -9`) or `pause` (print `integrate: test hook: paused` on
-//! stderr and wait up to 30 s for a signal); phase `staged` (after the N-th file is staged,
-//! 0 = right after the journal is written), `after` (after the N-th rename, 0 = right
-//! after the commit marker), `undo` (after the N-th file of an in-process rollback) or
-//! `locked` (N = 0: right after a command took the lock, before it plans anything). The
-//! item `nosync` skips syncing to disk, so `scripts/bench.sh` can show what syncing costs.
+//! items: action `fail` (an I/O error), `kill` (SIGKILL to the process itself, like
+//! `kill -9`) or `pause` (print `integrate: test hook: paused` on stderr and wait up to
+//! 30 s for a signal); phase `staged` (after the N-th file is staged, 0 = right after the
+//! journal is written), `after` (after the N-th rename or unlink of a change, 0 = right
+//! after the commit marker), `tidy` (after the N-th unlink of tidying up: the backups in
+//! order, then the journal, the marker and the temp journal), `undo` (after the N-th file
+//! of an in-process rollback), `recover` (after the N-th rename or unlink of a recovery)
+//! or `locked` (N = 0: right after a command took the lock, before it plans anything).
+//! The item `nosync` skips syncing to disk, so `scripts/bench.sh` can show what syncing
+//! costs.
 
 use std::fs::File;
 use std::io::Write;
@@ -36,16 +43,25 @@ use crate::lock::STATE_DIR;
 use crate::plan::{Action, Plan};
 use crate::{durable, repo, signals};
 
-/// Writes every change of `plan` under `root`, all or nothing.
-pub fn apply(root: &Path, plan: &Plan) -> Result<()> {
+/// What applying a plan did, besides writing every file of it.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct Applied {
+    /// Tidying up after the change failed (a backup or the journal could not be removed):
+    /// the change stands, and the next run finishes tidying. A warning, not an error.
+    pub warning: Option<String>,
+}
+
+/// Writes every change of `plan` under `root`, all or nothing. An error means no file
+/// changed; once the commit point is passed (every new content is on disk), the change is
+/// finished even if a signal arrives (see [`signals::hold_to_exit`]).
+pub fn apply(root: &Path, plan: &Plan) -> Result<Applied> {
     if plan.changes.is_empty() {
-        return Ok(());
+        return Ok(Applied::default());
     }
-    if root.join(JOURNAL_FILE).exists() {
+    if Journal::pending(root) {
         return Err(Error::Invalid {
             path: JOURNAL_FILE.into(),
-            message: "an interrupted change is pending; run integrate again to recover it first"
-                .to_string(),
+            message: "an interrupted change is pending; run `integrate recover` first".to_string(),
         });
     }
     let faults = Faults::from_env();
@@ -57,7 +73,7 @@ pub fn apply(root: &Path, plan: &Plan) -> Result<()> {
         Ok(file) => file,
         Err(e) => {
             // Nothing was staged yet: only a partial journal to remove (a full disk, say).
-            let _ = Journal::remove(root);
+            let _ = Journal::remove(root, &mut || Ok(()));
             return Err(Error::io(JOURNAL_FILE, e));
         }
     };
@@ -72,17 +88,28 @@ pub fn apply(root: &Path, plan: &Plan) -> Result<()> {
     );
     let outcome = match result {
         Ok(()) => {
-            // Past the last rename the change stands; what is left is tidying up.
+            // Past the last rename the change stands; what is left is tidying up, and a
+            // failure there is a warning: the next run finishes it from the journal.
+            let first = &journal.entries[0].path;
+            let mut unlinked = 0;
             let tidy = journal
-                .clean_up(root)
-                .and_then(|()| Journal::remove(root).map_err(|e| Error::io(JOURNAL_FILE, e)));
-            if let Err(e) = tidy {
-                Err(Error::Other(format!(
-                    "every file was written, but tidying up failed: {e}; the next integrate run finishes it"
-                )))
-            } else {
-                Ok(())
-            }
+                .clean_up(root, &mut |n| {
+                    unlinked = n;
+                    faults.point(Phase::Tidy, n, first)
+                })
+                .and_then(|()| {
+                    Journal::remove(root, &mut || {
+                        unlinked += 1;
+                        faults.point(Phase::Tidy, unlinked, first)
+                    })
+                });
+            Ok(Applied {
+                warning: tidy.err().map(|e| {
+                    format!(
+                        "every file was written, but tidying up failed: {e}; the next integrate command that writes (or `integrate recover`) finishes it"
+                    )
+                }),
+            })
         }
         Err(error) => Err(undo(root, &journal, committed, &faults, error)),
     };
@@ -103,7 +130,7 @@ fn undo(root: &Path, journal: &Journal, committed: bool, faults: &Faults, error:
     let rolled = journal.roll_back(root, &mut |n| {
         faults.point(Phase::Undo, n, &journal.entries[0].path)
     });
-    match rolled.and_then(|()| Journal::remove(root).map_err(|e| Error::io(JOURNAL_FILE, e))) {
+    match rolled.and_then(|()| Journal::remove(root, &mut || Ok(()))) {
         Ok(()) => error,
         Err(e) => Error::Other(format!(
             "{error}\nand rolling back failed too: {e}; the next integrate run in this repo finishes the rollback from {JOURNAL_FILE}"
@@ -182,6 +209,9 @@ fn run(
     drop(staged_files);
     Journal::commit(root).map_err(|e| Error::io(COMMIT_FILE, e))?;
     *committed = true;
+    // From here on the change is finished, not undone, when a signal arrives: it is
+    // noted, and the command reports the change and exits 0.
+    signals::hold_to_exit();
     faults.point(Phase::After, 0, first)?;
     for (index, entry) in journal.entries.iter().enumerate() {
         let target = root.join(&entry.target);
@@ -285,10 +315,15 @@ fn journal_for(root: &Path, plan: &Plan, targets: &[Target]) -> Journal {
                 .as_deref()
                 .filter(|_| !deleting)
                 .map(crate::plan::hash),
+            before: change
+                .before
+                .as_deref()
+                .filter(|_| target.existed)
+                .map(crate::plan::hash),
         });
     }
     Journal {
-        version: 1,
+        version: crate::journal::VERSION,
         pid: std::process::id(),
         dirs,
         entries,
@@ -502,8 +537,10 @@ impl Drop for StateDir {
 enum Phase {
     Staged,
     After,
+    Tidy,
     Undo,
     Locked,
+    Recover,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -542,8 +579,10 @@ impl Faults {
                 let phase = match phase {
                     "staged" => Phase::Staged,
                     "after" => Phase::After,
+                    "tidy" => Phase::Tidy,
                     "undo" => Phase::Undo,
                     "locked" => Phase::Locked,
+                    "recover" => Phase::Recover,
                     _ => return None,
                 };
                 Some((action, phase, at.parse().ok()?))
@@ -554,7 +593,9 @@ impl Faults {
 
     /// A point where a signal is acted on, and a fault may be injected.
     fn point(&self, phase: Phase, count: usize, path: &str) -> Result<()> {
-        let critical = matches!(phase, Phase::Staged | Phase::After);
+        // Before the commit point a signal rolls the change back; after it, the change is
+        // finished and the signal is only noted (see `signals::hold_to_exit`).
+        let critical = phase == Phase::Staged;
         if critical && signals::take_interrupt() {
             return Err(Error::Interrupted);
         }
@@ -573,6 +614,9 @@ impl Faults {
                         if critical && signals::take_interrupt() {
                             return Err(Error::Interrupted);
                         }
+                        if !critical && phase != Phase::Locked && signals::interrupted() {
+                            break;
+                        }
                         std::thread::sleep(std::time::Duration::from_millis(10));
                     }
                 }
@@ -586,6 +630,12 @@ impl Faults {
 /// outside any critical section.
 pub fn hook_locked() -> Result<()> {
     Faults::from_env().point(Phase::Locked, 0, crate::lock::LOCK_FILE)
+}
+
+/// The test hook's point after the N-th step of a recovery (phase `recover`).
+pub fn hook_recover() -> impl FnMut(usize) -> Result<()> {
+    let faults = Faults::from_env();
+    move |n| faults.point(Phase::Recover, n, JOURNAL_FILE)
 }
 
 fn kill_self() -> ! {

@@ -66,6 +66,9 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Finish or roll back a change an interrupted run left (found in
+    /// .integrate/journal.json), after checking the journal is integrate's own
+    Recover,
     /// Print shell completions
     Completions {
         /// Shell to generate completions for

@@ -1,7 +1,10 @@
-//! One run at a time per repo: `.integrate/lock`, created with `create_new`, holds the pid
-//! of the run that owns the repo. A lock whose process is gone is cleared with a note.
+//! One run at a time per repo: an OS advisory lock (`flock` on Unix) on `.integrate/lock`.
+//! The kernel releases it when the process ends, however it ends, so a run killed at any
+//! point never blocks the next one. The file holds the pid of the run that holds it, for
+//! messages only; it is removed when the lock is released.
 
-use std::io::Write;
+use std::fs::File;
+use std::io::{Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -13,23 +16,26 @@ pub const STATE_DIR: &str = ".integrate";
 pub const LOCK_FILE: &str = ".integrate/lock";
 
 /// A held lock; dropping it removes the lock file (and `.integrate/` if the lock made it
-/// and it is empty).
+/// and it is empty), then releases the lock.
 #[derive(Debug)]
 pub struct Lock {
     path: PathBuf,
+    file: Option<File>,
     created_dir: Option<PathBuf>,
 }
 
 /// What acquiring found.
 #[derive(Debug)]
 pub struct Acquired {
+    /// The lock, held until dropped.
     pub lock: Lock,
-    /// The pid of a dead process whose lock was cleared.
+    /// The pid of a run that ended (killed, say) while holding the lock, whose lock file
+    /// was left behind.
     pub cleared: Option<u32>,
 }
 
 impl Lock {
-    /// Takes the lock of the repo at `root`, or fails at once when a live process holds it.
+    /// Takes the lock of the repo at `root`, or fails at once when another run holds it.
     pub fn acquire(root: &Path) -> Result<Acquired> {
         let dir = root.join(STATE_DIR);
         let created_dir = match std::fs::symlink_metadata(&dir) {
@@ -47,86 +53,95 @@ impl Lock {
             },
         };
         let path = root.join(LOCK_FILE);
-        let mut cleared = None;
-        for _ in 0..3 {
-            match create(&path) {
-                Ok(()) => {
-                    signals::set_lock_paths(Some(&path), created_dir.as_deref());
-                    return Ok(Acquired {
-                        lock: Lock { path, created_dir },
-                        cleared,
-                    });
+        let result = take(&path);
+        match result {
+            Ok((file, cleared)) => {
+                signals::set_lock_paths(Some(&path), created_dir.as_deref());
+                Ok(Acquired {
+                    lock: Lock {
+                        path,
+                        file: Some(file),
+                        created_dir,
+                    },
+                    cleared,
+                })
+            }
+            Err(e) => {
+                if let Some(dir) = &created_dir {
+                    // Only an empty folder goes: another run may have come in meanwhile.
+                    let _ = std::fs::remove_dir(dir);
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                    let text = std::fs::read_to_string(&path).unwrap_or_default();
-                    let mut lines = text.lines();
-                    let pid = lines.next().unwrap_or("").trim().parse::<u32>();
-                    let started = lines.next().and_then(|l| l.trim().parse::<u64>().ok());
-                    match pid {
-                        Ok(pid) if pid == std::process::id() || !alive(pid, started) => {
-                            // Re-read right before removing, so a lock another run has just
-                            // taken is not removed.
-                            if std::fs::read_to_string(&path).unwrap_or_default() == text {
-                                let _ = std::fs::remove_file(&path);
-                                cleared = Some(pid);
-                            }
-                        }
-                        Ok(pid) => {
-                            return Err(Error::Busy {
-                                path: LOCK_FILE.into(),
-                                pid: Some(pid),
-                            })
-                        }
-                        // A lock being written right now, or garbage: not ours to judge.
-                        Err(_) => {
-                            return Err(Error::Busy {
-                                path: LOCK_FILE.into(),
-                                pid: None,
-                            })
-                        }
-                    }
-                }
-                Err(e) => {
-                    if let Some(dir) = &created_dir {
-                        let _ = std::fs::remove_dir(dir);
-                    }
-                    return Err(lock_error(e));
-                }
+                Err(e)
             }
         }
-        Err(Error::Busy {
-            path: LOCK_FILE.into(),
-            pid: None,
-        })
+    }
+
+    /// Whether another run holds the lock of the repo at `root` right now. Only looks:
+    /// creates and writes nothing.
+    pub fn held_by_another(root: &Path) -> bool {
+        let Ok(file) = open_existing(&root.join(LOCK_FILE)) else {
+            return false;
+        };
+        // A shared lock is refused while a run holds the exclusive one; it is released
+        // when `file` closes.
+        matches!(try_lock(&file, false), Err(Busy))
     }
 }
 
 impl Drop for Lock {
     fn drop(&mut self) {
         signals::set_lock_paths(None, None);
+        // Removed while still held: a run that opened this file meanwhile finds, once it
+        // has the lock, that the path no longer names it, and tries again.
         let _ = std::fs::remove_file(&self.path);
+        drop(self.file.take());
         if let Some(dir) = &self.created_dir {
             let _ = std::fs::remove_dir(dir);
         }
     }
 }
 
-fn create(path: &Path) -> std::io::Result<()> {
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create_new(true)
-        .open(path)?;
-    let pid = std::process::id();
-    let text = match start_time(pid) {
-        Some(started) => format!("{pid}\n{started}\n"),
-        None => format!("{pid}\n"),
-    };
-    let written = file.write_all(text.as_bytes());
-    if let Err(e) = written {
-        let _ = std::fs::remove_file(path);
-        return Err(e);
+/// Another process holds the lock.
+struct Busy;
+
+/// Opens (creating if needed) and locks `path`; returns the file and the pid a dead
+/// holder left in it.
+fn take(path: &Path) -> Result<(File, Option<u32>)> {
+    for _ in 0..10 {
+        let mut file = open_for_lock(path).map_err(lock_error)?;
+        match try_lock(&file, true) {
+            Ok(()) => {}
+            Err(Busy) => {
+                return Err(Error::Busy {
+                    path: LOCK_FILE.into(),
+                    pid: holder(&mut file),
+                })
+            }
+        }
+        // The file may have been removed (and another created) between open and lock.
+        if !names_file(path, &file) {
+            continue;
+        }
+        let left = holder(&mut file).filter(|pid| *pid != std::process::id());
+        let written = file
+            .set_len(0)
+            .and_then(|()| file.rewind())
+            .and_then(|()| writeln!(file, "{}", std::process::id()));
+        written.map_err(lock_error)?;
+        return Ok((file, left));
     }
-    Ok(())
+    Err(Error::Busy {
+        path: LOCK_FILE.into(),
+        pid: None,
+    })
+}
+
+/// The pid written in a lock file, if any.
+fn holder(file: &mut File) -> Option<u32> {
+    let mut text = String::new();
+    file.rewind().ok()?;
+    file.take(64).read_to_string(&mut text).ok()?;
+    text.lines().next()?.trim().parse().ok()
 }
 
 fn lock_error(source: std::io::Error) -> Error {
@@ -138,41 +153,118 @@ fn lock_error(source: std::io::Error) -> Error {
     }
 }
 
-/// Whether the process that wrote a lock is still running: a process with `pid` exists
-/// and, where the start time is known (Linux), started when the lock says (a pid reused by
-/// another process after a crash does not count).
-pub fn alive(pid: u32, started: Option<u64>) -> bool {
-    process_exists(pid)
-        && match (started, start_time(pid)) {
-            (Some(recorded), Some(actual)) => recorded == actual,
-            _ => true,
-        }
-}
-
-/// When the process `pid` started, in clock ticks since boot (Linux only).
-fn start_time(pid: u32) -> Option<u64> {
-    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // The command name is in parentheses and may hold anything; fields follow the last `)`.
-    let fields = &stat[stat.rfind(')')? + 1..];
-    fields.split_whitespace().nth(19)?.parse().ok()
-}
-
-/// Whether a process with `pid` exists.
 #[cfg(unix)]
-fn process_exists(pid: u32) -> bool {
-    let Ok(pid) = libc::pid_t::try_from(pid) else {
-        return false;
-    };
-    if pid <= 0 {
-        return false;
-    }
-    // SAFETY: signal 0 only checks that the process exists and may be signalled.
-    let result = unsafe { libc::kill(pid, 0) };
-    result == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+fn open_for_lock(path: &Path) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    // Never through a symlink: the lock file is integrate's own.
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
 }
 
-/// Whether a process with `pid` exists (always assumed on platforms without `kill`).
+#[cfg(unix)]
+fn open_existing(path: &Path) -> std::io::Result<File> {
+    use std::os::unix::fs::OpenOptionsExt;
+    std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK)
+        .open(path)
+}
+
+#[cfg(unix)]
+fn try_lock(file: &File, exclusive: bool) -> std::result::Result<(), Busy> {
+    use std::os::unix::io::AsRawFd;
+    let mode = if exclusive {
+        libc::LOCK_EX
+    } else {
+        libc::LOCK_SH
+    };
+    loop {
+        // SAFETY: flock on a file descriptor this process owns.
+        if unsafe { libc::flock(file.as_raw_fd(), mode | libc::LOCK_NB) } == 0 {
+            return Ok(());
+        }
+        match std::io::Error::last_os_error().raw_os_error() {
+            Some(libc::EINTR) => continue,
+            // EWOULDBLOCK, or a filesystem without flock: treated as held, never as free.
+            _ => return Err(Busy),
+        }
+    }
+}
+
+#[cfg(unix)]
+fn names_file(path: &Path, file: &File) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    match (std::fs::symlink_metadata(path), file.metadata()) {
+        (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+        _ => false,
+    }
+}
+
 #[cfg(not(unix))]
-fn process_exists(_pid: u32) -> bool {
-    true
+fn open_for_lock(path: &Path) -> std::io::Result<File> {
+    std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+}
+
+#[cfg(not(unix))]
+fn open_existing(path: &Path) -> std::io::Result<File> {
+    std::fs::File::open(path)
+}
+
+#[cfg(not(unix))]
+#[allow(clippy::incompatible_msrv)]
+fn try_lock(file: &File, exclusive: bool) -> std::result::Result<(), Busy> {
+    let locked = if exclusive {
+        file.try_lock()
+    } else {
+        file.try_lock_shared()
+    };
+    locked.map_err(|_| Busy)
+}
+
+#[cfg(not(unix))]
+fn names_file(path: &Path, _file: &File) -> bool {
+    path.exists()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_second_lock_is_busy_and_a_released_one_is_free_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = Lock::acquire(dir.path()).unwrap();
+        assert!(first.cleared.is_none());
+        // flock locks belong to the open file, so a second open in this process
+        // conflicts just as another process would.
+        assert!(matches!(
+            Lock::acquire(dir.path()),
+            Err(Error::Busy { pid: Some(pid), .. }) if pid == std::process::id()
+        ));
+        assert!(Lock::held_by_another(dir.path()));
+        drop(first);
+        assert!(!dir.path().join(LOCK_FILE).exists());
+        assert!(!dir.path().join(STATE_DIR).exists());
+        assert!(!Lock::held_by_another(dir.path()));
+        // A lock file left by a run that died (here: never locked) does not block.
+        std::fs::create_dir(dir.path().join(STATE_DIR)).unwrap();
+        std::fs::write(dir.path().join(LOCK_FILE), "4000000\n").unwrap();
+        let again = Lock::acquire(dir.path()).unwrap();
+        assert_eq!(again.cleared, Some(4_000_000));
+        drop(again);
+        // An empty one (killed right after creating it) neither.
+        std::fs::write(dir.path().join(LOCK_FILE), "").unwrap();
+        let again = Lock::acquire(dir.path()).unwrap();
+        assert_eq!(again.cleared, None);
+    }
 }

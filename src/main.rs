@@ -17,15 +17,28 @@ fn main() -> ExitCode {
     signals::install();
     let reporter = Reporter::new(cli.quiet, cli.color);
     let app = App::new(cli.dir.clone(), reporter);
-    let result = session::open(&app.dir, access(&cli.command), &reporter)
-        .and_then(|_session| run(&app, cli.command));
-    match result {
+    let result = session::open(&app.dir, access(&cli.command), &reporter).and_then(|session| {
+        if matches!(cli.command, Command::Recover) {
+            if session.recovered.is_none() {
+                reporter.note("nothing to recover: no interrupted change is pending here");
+            }
+            return Ok(());
+        }
+        run(&app, cli.command)
+    });
+    let code = match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => {
             reporter.error(&error.to_string());
             ExitCode::from(error.exit_code())
         }
+    };
+    if signals::held_interrupt() && code == ExitCode::SUCCESS {
+        reporter.note(
+            "interrupted after the change was safely on disk: it was finished, as reported above",
+        );
     }
+    code
 }
 
 /// How `command` uses the repo: commands that may write hold the lock for their whole run.
@@ -33,6 +46,7 @@ fn access(command: &Command) -> Access {
     match command {
         Command::Init(_) => Access::Init,
         Command::Completions { .. } => Access::None,
+        Command::Recover => Access::Write,
         Command::Kits { .. }
         | Command::Catalog { .. }
         | Command::List { .. }
@@ -57,6 +71,7 @@ fn run(app: &App, command: Command) -> error::Result<()> {
         Command::Scan { json } => commands::scan::run(app, json),
         Command::Kits { .. } => commands::kits::run(app),
         Command::Catalog { json } => commands::catalog::run(app, json),
+        Command::Recover => Ok(()),
         Command::Completions { shell } => {
             clap_complete::generate(
                 shell,

@@ -2,17 +2,22 @@
 //! once with 128 + the signal number (130 for Ctrl-C), removing its lock first; inside one
 //! (while files are being replaced or recovered) the signal is only noted, and the code in
 //! the section polls [`take_interrupt`] and rolls back before it returns
-//! [`crate::error::Error::Interrupted`] (exit code 130).
+//! [`crate::error::Error::Interrupted`] (exit code 130). Once a change has passed its
+//! commit point ([`hold_to_exit`]), a signal is only noted until the process ends: the
+//! change is finished and reported, and the command exits 0 ([`held_interrupt`]).
 
 use std::sync::atomic::{AtomicBool, AtomicU8, AtomicUsize, Ordering};
 
 const IDLE: u8 = 0;
 const CRITICAL: u8 = 1;
 const EXITING: u8 = 2;
+/// Past a commit point: signals are noted until the process ends.
+const HELD: u8 = 3;
 
 static STATE: AtomicU8 = AtomicU8::new(IDLE);
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 static DEPTH: AtomicUsize = AtomicUsize::new(0);
+static HOLD: AtomicBool = AtomicBool::new(false);
 
 /// Installs the handlers. Call once, early in `main`.
 pub fn install() {
@@ -23,6 +28,23 @@ pub fn install() {
 /// handled: the caller must stop, put files back, and fail with `Error::Interrupted`.
 pub fn take_interrupt() -> bool {
     INTERRUPTED.swap(false, Ordering::SeqCst)
+}
+
+/// Whether a signal arrived and is waiting to be acted on (it stays noted).
+pub fn interrupted() -> bool {
+    INTERRUPTED.load(Ordering::SeqCst)
+}
+
+/// Called inside a critical section at a commit point: from now until the process ends,
+/// a signal never ends it; it is only noted, for [`held_interrupt`].
+pub fn hold_to_exit() {
+    HOLD.store(true, Ordering::SeqCst);
+}
+
+/// Whether a signal arrived after [`hold_to_exit`]: the change was finished anyway, and
+/// the process should say so and exit 0.
+pub fn held_interrupt() -> bool {
+    HOLD.load(Ordering::SeqCst) && INTERRUPTED.load(Ordering::SeqCst)
 }
 
 /// A stretch of code during which a signal must not kill the process: while it is alive,
@@ -40,6 +62,8 @@ impl Critical {
         loop {
             match STATE.compare_exchange(IDLE, CRITICAL, Ordering::SeqCst, Ordering::SeqCst) {
                 Ok(_) => break,
+                // Past a commit point: signals are held already.
+                Err(HELD) => return Critical(()),
                 // The handler is exiting the process on another thread.
                 Err(_) => std::thread::sleep(std::time::Duration::from_millis(10)),
             }
@@ -54,6 +78,10 @@ impl Drop for Critical {
     /// every file was already consistent) ends the process now, exit code 130.
     fn drop(&mut self) {
         if DEPTH.fetch_sub(1, Ordering::SeqCst) > 1 {
+            return;
+        }
+        if HOLD.load(Ordering::SeqCst) {
+            STATE.store(HELD, Ordering::SeqCst);
             return;
         }
         STATE.store(IDLE, Ordering::SeqCst);
@@ -77,7 +105,7 @@ mod imp {
     use std::path::Path;
     use std::sync::atomic::{AtomicPtr, Ordering};
 
-    use super::{CRITICAL, EXITING, IDLE, INTERRUPTED, STATE};
+    use super::{CRITICAL, EXITING, HELD, IDLE, INTERRUPTED, STATE};
 
     static LOCK: AtomicPtr<c_char> = AtomicPtr::new(std::ptr::null_mut());
     static LOCK_DIR: AtomicPtr<c_char> = AtomicPtr::new(std::ptr::null_mut());
@@ -111,7 +139,7 @@ mod imp {
         let state = STATE
             .compare_exchange(IDLE, EXITING, Ordering::SeqCst, Ordering::SeqCst)
             .unwrap_or_else(|current| current);
-        if state == CRITICAL {
+        if state == CRITICAL || state == HELD {
             INTERRUPTED.store(true, Ordering::SeqCst);
             return;
         }

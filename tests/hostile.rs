@@ -488,25 +488,24 @@ fn a_file_named_like_the_state_folder_is_refused() {
     );
 }
 
+#[cfg(unix)]
 #[test]
 fn a_second_run_while_one_holds_the_lock_is_refused() {
+    use std::os::unix::io::AsRawFd;
     let repo = mini_repo();
-    let mut holder = std::process::Command::new("sleep")
-        .arg("30")
-        .spawn()
-        .unwrap();
-    write(repo.path(), ".integrate/lock", format!("{}\n", holder.id()));
-    let result = std::panic::catch_unwind(|| {
-        refused(
-            repo.path(),
-            NEW,
-            1,
-            &[".integrate/lock", "another integrate run", "wait for it"],
-        )
-    });
-    holder.kill().unwrap();
-    holder.wait().unwrap();
-    result.unwrap();
+    write(repo.path(), ".integrate/lock", "");
+    let holder = std::fs::File::open(repo.path().join(".integrate/lock")).unwrap();
+    // SAFETY: flock on a descriptor this test owns.
+    assert_eq!(
+        unsafe { libc::flock(holder.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) },
+        0
+    );
+    refused(
+        repo.path(),
+        NEW,
+        1,
+        &[".integrate/lock", "another integrate run", "wait for it"],
+    );
 }
 
 #[test]
@@ -1378,4 +1377,110 @@ fn control_characters_in_paths_are_escaped_in_errors() {
     let text = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success());
     assert!(!text.contains('\u{1b}'), "{text:?}");
+}
+
+// ---------------------------------------------------------------- journals from elsewhere
+
+/// A journal committed in a cloned repo, as integrate 0.1 wrote them: it names `.env` as
+/// a file the change created.
+fn planted_journal(repo: &Path, version: u32, target: &str, hash: Option<&str>) {
+    let journal = serde_json::json!({
+        "version": version,
+        "pid": 1,
+        "dirs": [],
+        "entries": [{
+            "path": target,
+            "target": target,
+            "staged": ".integrate-1-0-0.new",
+            "backup": null,
+            "hash": hash,
+            "before": null,
+        }],
+    });
+    write(repo, ".integrate/journal.json", journal.to_string());
+}
+
+#[test]
+fn a_journal_committed_in_a_clone_never_deletes_anything() {
+    let fake = format!("sha256:{}", "0".repeat(64));
+    for (version, hash) in [(1, None), (2, Some(fake.as_str()))] {
+        let repo = mini_repo();
+        write(repo.path(), ".env", "SECRET=mine\n");
+        planted_journal(repo.path(), version, ".env", hash);
+        // Commands that only read leave it alone.
+        for args in [
+            &["list"][..],
+            &["doctor"],
+            &["docs", "--check"],
+            &["scan"],
+            &["catalog"],
+        ] {
+            refused(
+                repo.path(),
+                args,
+                1,
+                &[".integrate/journal.json", "integrate recover"],
+            );
+        }
+        // Commands that write, and `recover`, refuse it whole, naming it.
+        for args in [&["recover"][..], NEW] {
+            refused(
+                repo.path(),
+                args,
+                1,
+                &[".integrate/journal.json", "changed nothing", "delete it"],
+            );
+        }
+        assert_eq!(
+            std::fs::read_to_string(repo.path().join(".env")).unwrap(),
+            "SECRET=mine\n"
+        );
+    }
+}
+
+#[test]
+fn a_journal_whose_hashes_do_not_match_is_refused_whole() {
+    let repo = mini_repo();
+    write(repo.path(), ".env", "SECRET=mine\n");
+    // The right hash of a file it did not write, and one it could have: `.env` still
+    // does not hold it.
+    let hash = {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(b"SOMETHING ELSE\n");
+        let hex: String = digest.iter().map(|b| format!("{b:02x}")).collect();
+        format!("sha256:{hex}")
+    };
+    planted_journal(repo.path(), 2, ".env", Some(&hash));
+    refused(
+        repo.path(),
+        &["recover"],
+        1,
+        &[
+            ".integrate/journal.json",
+            "`.env` does not hold what integrate wrote or backed up there",
+            "delete it",
+        ],
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn a_journal_naming_git_files_is_refused() {
+    for target in [".git/HEAD", ".GIT/HEAD", "g/HEAD"] {
+        let repo = mini_repo();
+        fake_git(repo.path());
+        symlink(".git", &repo.path().join("g"));
+        planted_journal(
+            repo.path(),
+            2,
+            target,
+            Some(&format!("sha256:{}", "0".repeat(64))),
+        );
+        refused(
+            repo.path(),
+            &["recover"],
+            1,
+            &[".integrate/journal.json", target, ".git"],
+        );
+    }
 }

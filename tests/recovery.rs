@@ -1,8 +1,11 @@
 //! Transactional apply under faults: for every position between two renames (and between
-//! two staged files), an injected failure rolls every file back, a kill -9 is recovered by
-//! the next run (finished or rolled back, and said so), Ctrl-C rolls back with exit 130,
-//! and a second run at the same time fails at once. Uses the `INTEGRATE_FAULT` test hook
-//! documented in src/apply.rs.
+//! two staged files, and between two unlinks of tidying up), an injected failure rolls
+//! every file back (or, while tidying up, is a warning with exit 0), a kill -9 is recovered
+//! by the next command that writes or `integrate recover` (finished or rolled back, and
+//! said so) while commands that only read change nothing, a kill during recovery is
+//! recovered by the next one, Ctrl-C before the commit point rolls back with exit 130 and
+//! after it finishes with exit 0, and a second run at the same time fails at once. Uses the
+//! `INTEGRATE_FAULT` test hook documented in src/apply.rs.
 
 mod common;
 
@@ -150,11 +153,9 @@ fn a_kill_after_any_rename_is_finished_by_the_next_run() {
             left.contains_key(".integrate/journal.json"),
             "kill-after:{n} left no journal"
         );
-        // Any command with a repo root recovers, even one that only reads.
-        let next = integrate(repo.path())
-            .args(["kits", "list"])
-            .output()
-            .unwrap();
+        // Commands that only read leave it alone and say what finishes it.
+        read_only_commands_refuse(repo.path());
+        let next = integrate(repo.path()).arg("recover").output().unwrap();
         assert!(next.status.success(), "{}", stderr(&next));
         assert!(
             stderr(&next).contains("finished its change (6 files as planned"),
@@ -205,7 +206,7 @@ fn a_kill_during_a_rollback_is_rolled_back_by_the_next_run() {
                 "fail-after:{n},kill-undo:{m}: {:?}",
                 out.status
             );
-            let next = integrate(repo.path()).args(["catalog"]).output().unwrap();
+            let next = integrate(repo.path()).args(["recover"]).output().unwrap();
             assert!(next.status.success(), "{}", stderr(&next));
             assert!(
                 stderr(&next).contains("rolled it back"),
@@ -316,14 +317,8 @@ fn interrupt_at(dir: &Path, fault: &str, signal: i32) -> (Option<i32>, String) {
 
 #[cfg(unix)]
 #[test]
-fn ctrl_c_during_apply_rolls_back_and_exits_130() {
-    for fault in [
-        "pause-staged:0",
-        "pause-staged:3",
-        "pause-after:0",
-        "pause-after:2",
-        "pause-after:5",
-    ] {
+fn ctrl_c_before_the_commit_point_rolls_back_and_exits_130() {
+    for fault in ["pause-staged:0", "pause-staged:3", "pause-staged:6"] {
         let repo = mini_repo();
         let before = snapshot(repo.path());
         let (code, text) = interrupt_at(repo.path(), fault, libc::SIGINT);
@@ -336,9 +331,37 @@ fn ctrl_c_during_apply_rolls_back_and_exits_130() {
     }
     let repo = mini_repo();
     let before = snapshot(repo.path());
-    let (code, text) = interrupt_at(repo.path(), "pause-after:3", libc::SIGTERM);
+    let (code, text) = interrupt_at(repo.path(), "pause-staged:2", libc::SIGTERM);
     assert_eq!(code, Some(130), "{text}");
     assert_eq!(snapshot(repo.path()), before);
+}
+
+/// Past the commit point every new content is on disk: a signal is noted, the change is
+/// finished and reported, and the exit code is 0 (exit 130 would claim nothing changed).
+#[cfg(unix)]
+#[test]
+fn ctrl_c_after_the_commit_point_finishes_the_change_and_exits_0() {
+    let planned = planned();
+    for (fault, signal) in [
+        ("pause-after:0", libc::SIGINT),
+        ("pause-after:2", libc::SIGINT),
+        ("pause-after:6", libc::SIGINT),
+        ("pause-after:3", libc::SIGTERM),
+        ("pause-tidy:2", libc::SIGHUP),
+    ] {
+        let repo = mini_repo();
+        let (code, text) = interrupt_at(repo.path(), fault, signal);
+        assert_eq!(code, Some(0), "{fault}: {text}");
+        assert!(
+            text.contains("Created src/stripe_connect/client.py"),
+            "{text}"
+        );
+        assert!(
+            text.contains("interrupted after the change was safely on disk"),
+            "{text}"
+        );
+        assert_eq!(snapshot(repo.path()), planned, "{fault}");
+    }
 }
 
 #[cfg(unix)]
@@ -358,15 +381,33 @@ fn ctrl_c_before_apply_exits_130_and_removes_the_lock() {
     assert_eq!(snapshot(bare.path()), before);
 }
 
+/// Holds `.integrate/lock` of `repo` the way a running integrate does: an exclusive
+/// `flock`, with this process's pid in the file.
+#[cfg(unix)]
+fn hold_lock(repo: &Path) -> std::fs::File {
+    use std::io::Write;
+    use std::os::unix::io::AsRawFd;
+    let mut file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(repo.join(".integrate/lock"))
+        .unwrap();
+    // SAFETY: flock on a descriptor this test owns.
+    assert_eq!(
+        unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) },
+        0
+    );
+    writeln!(file, "{}", std::process::id()).unwrap();
+    file
+}
+
+#[cfg(unix)]
 #[test]
 fn a_second_run_at_the_same_time_fails_at_once() {
     let repo = mini_repo();
-    let mut holder = StdCommand::new("sleep").arg("30").spawn().unwrap();
-    std::fs::write(
-        repo.path().join(".integrate/lock"),
-        format!("{}\n", holder.id()),
-    )
-    .unwrap();
+    let holder = hold_lock(repo.path());
     let before = snapshot(repo.path());
     let started = std::time::Instant::now();
     let out = integrate(repo.path()).args(ARGS).output().unwrap();
@@ -375,7 +416,10 @@ fn a_second_run_at_the_same_time_fails_at_once() {
     let text = stderr(&out);
     assert!(text.contains(".integrate/lock"), "{text}");
     assert!(
-        text.contains(&format!("another integrate run (pid {})", holder.id())),
+        text.contains(&format!(
+            "another integrate run (pid {})",
+            std::process::id()
+        )),
         "{text}"
     );
     assert!(text.contains("wait for it to finish"), "{text}");
@@ -385,8 +429,9 @@ fn a_second_run_at_the_same_time_fails_at_once() {
         .args(["kits", "list"])
         .assert()
         .success();
-    holder.kill().unwrap();
-    holder.wait().unwrap();
+    drop(holder);
+    let out = integrate(repo.path()).args(ARGS).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
 }
 
 #[test]
@@ -408,27 +453,25 @@ fn a_lock_left_by_a_dead_process_is_cleared_with_a_note() {
     assert_eq!(snapshot(repo.path()), planned());
 }
 
-#[cfg(target_os = "linux")]
+/// A run killed right after creating the lock, before writing its pid, leaves an empty
+/// lock file; with a pid-file lock that blocked every later run. The OS lock dies with the
+/// process.
 #[test]
-fn a_lock_whose_pid_was_reused_by_another_process_is_cleared() {
+fn a_run_killed_right_after_taking_the_lock_never_blocks_the_next() {
+    let planned = planned();
     let repo = mini_repo();
-    let mut other = StdCommand::new("sleep").arg("30").spawn().unwrap();
-    // The pid is alive, but its process started at another time than the lock says.
-    std::fs::write(
-        repo.path().join(".integrate/lock"),
-        format!("{}\n1\n", other.id()),
-    )
-    .unwrap();
+    std::fs::write(repo.path().join(".integrate/lock"), "").unwrap();
     let out = integrate(repo.path()).args(ARGS).output().unwrap();
-    other.kill().unwrap();
-    other.wait().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("which is no longer running"),
-        "{}",
-        stderr(&out)
-    );
-    assert_eq!(snapshot(repo.path()), planned());
+    assert_eq!(snapshot(repo.path()), planned);
+
+    let repo = mini_repo();
+    let out = run_with_fault(repo.path(), "kill-locked:0");
+    assert!(killed(&out), "{:?}", out.status);
+    assert!(repo.path().join(".integrate/lock").exists());
+    let out = integrate(repo.path()).args(ARGS).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(snapshot(repo.path()), planned);
 }
 
 #[test]
@@ -565,7 +608,8 @@ fn remove_is_transactional_too() {
             .output()
             .unwrap();
         assert!(killed(&out), "remove kill-after:{n}");
-        let next = integrate(repo.path()).args(["list"]).output().unwrap();
+        read_only_commands_refuse(repo.path());
+        let next = integrate(repo.path()).args(["recover"]).output().unwrap();
         assert!(
             stderr(&next).contains("finished its change"),
             "{}",
@@ -581,7 +625,7 @@ fn remove_is_transactional_too() {
         .output()
         .unwrap();
     assert!(killed(&out));
-    let next = integrate(repo.path()).args(["doctor"]).output().unwrap();
+    let next = integrate(repo.path()).args(["recover"]).output().unwrap();
     assert!(
         stderr(&next).contains("rolled it back"),
         "{}",
@@ -611,7 +655,7 @@ fn content_lost_in_a_power_cut_is_rolled_back_not_finished() {
         assert!(killed(&out));
         let damaged = journal_entry(repo.path(), index, field);
         std::fs::write(repo.path().join(&damaged), "").unwrap();
-        let next = integrate(repo.path()).args(["list"]).output().unwrap();
+        let next = integrate(repo.path()).args(["recover"]).output().unwrap();
         assert!(next.status.success(), "{}", stderr(&next));
         assert!(
             stderr(&next).contains("rolled it back"),
@@ -648,5 +692,178 @@ fn ctrl_c_in_the_wizard_exits_130_and_leaves_the_repo_as_it_was() {
         let status = format!("{:?}", session.get_process().wait().unwrap());
         assert!(status.contains(", 130)"), "{status}");
         assert_eq!(snapshot(repo.path()), before, "after {answers} answers");
+    }
+}
+
+/// Every command that only reads, run on a repo with a change pending: exit 1, the
+/// journal named with `integrate recover` as what finishes it, and not a byte changed.
+fn read_only_commands_refuse(repo: &Path) {
+    let before = snapshot(repo);
+    for args in [
+        &["list"][..],
+        &["list", "--json"],
+        &["doctor"],
+        &["docs", "--check"],
+        &["scan"],
+        &["catalog"],
+        &["kits", "list"],
+    ] {
+        let out = integrate(repo).args(args).output().unwrap();
+        let text = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {text}");
+        assert!(text.contains(".integrate/journal.json"), "{args:?}: {text}");
+        assert!(text.contains("integrate recover"), "{args:?}: {text}");
+        assert_eq!(snapshot(repo), before, "{args:?} changed the repo");
+    }
+}
+
+/// `remove` on a repo where `new` ran: 2 files deleted, 4 edited.
+const REMOVE: &[&str] = &["remove", "stripe-connect"];
+
+fn added() -> tempfile::TempDir {
+    let repo = mini_repo();
+    let out = integrate(repo.path()).args(ARGS).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    repo
+}
+
+fn removed() -> BTreeMap<String, Node> {
+    let repo = added();
+    let out = integrate(repo.path()).args(REMOVE).output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    snapshot(repo.path())
+}
+
+/// Makes a fresh repo for one case.
+type Make<'a> = &'a dyn Fn() -> tempfile::TempDir;
+/// A snapshot of a repo.
+type Tree = BTreeMap<String, Node>;
+
+/// The unlinks of tidying up: one per backup (4 edited files for `new`; 2 deleted and 4
+/// edited for `remove`), then the journal, the marker and the temp journal.
+const NEW_TIDY: usize = 4 + 3;
+const REMOVE_TIDY: usize = 6 + 3;
+
+#[test]
+fn a_kill_at_every_unlink_of_tidying_up_is_finished_by_the_next_run() {
+    let planned = planned();
+    let removed = removed();
+    let cases: [(Make, &[&str], usize, &Tree); 2] = [
+        (&mini_repo, ARGS, NEW_TIDY, &planned),
+        (&added, REMOVE, REMOVE_TIDY, &removed),
+    ];
+    for (make, args, unlinks, expected) in cases {
+        for n in 1..=unlinks {
+            let repo = make();
+            let out = integrate(repo.path())
+                .args(args)
+                .env("INTEGRATE_FAULT", format!("kill-tidy:{n}"))
+                .output()
+                .unwrap();
+            assert!(killed(&out), "{args:?} kill-tidy:{n}: {}", stderr(&out));
+            let next = integrate(repo.path()).arg("recover").output().unwrap();
+            assert!(
+                next.status.success(),
+                "{args:?} kill-tidy:{n}: {}",
+                stderr(&next)
+            );
+            assert_eq!(&snapshot(repo.path()), expected, "{args:?} kill-tidy:{n}");
+            // And once more: nothing left to do.
+            let again = integrate(repo.path()).arg("recover").output().unwrap();
+            assert!(
+                stderr(&again).contains("nothing to recover"),
+                "{}",
+                stderr(&again)
+            );
+        }
+    }
+}
+
+#[test]
+fn a_failure_while_tidying_up_is_a_warning_and_exit_0() {
+    let planned = planned();
+    for n in [1, 4, 5] {
+        let repo = mini_repo();
+        let out = run_with_fault(repo.path(), &format!("fail-tidy:{n}"));
+        let text = stderr(&out);
+        assert_eq!(out.status.code(), Some(0), "fail-tidy:{n}: {text}");
+        assert!(
+            text.contains("warning: every file was written, but tidying up failed"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Created src/stripe_connect/client.py"),
+            "{text}"
+        );
+        // The change stands; the next command that writes tidies up.
+        let next = integrate(repo.path()).arg("recover").output().unwrap();
+        assert!(next.status.success(), "{}", stderr(&next));
+        assert_eq!(snapshot(repo.path()), planned, "fail-tidy:{n}");
+    }
+}
+
+/// Recovery is idempotent at every step: a kill after any of its renames or unlinks is
+/// recovered by the next run, which ends exactly before or exactly after the change.
+#[test]
+fn a_kill_at_every_step_of_recovery_is_recovered_by_the_next() {
+    let planned = planned();
+    let removed = removed();
+    // (make, args, fault that leaves a journal, expected after recovery).
+    let before_new = snapshot(mini_repo().path());
+    let before_remove = snapshot(added().path());
+    let cases: Vec<(Make, &[&str], String, &Tree)> = vec![
+        (&mini_repo, ARGS, "kill-after:3".into(), &planned),
+        (&mini_repo, ARGS, "kill-after:0".into(), &planned),
+        (&mini_repo, ARGS, "kill-staged:6".into(), &before_new),
+        (
+            &mini_repo,
+            ARGS,
+            "fail-after:4,kill-undo:2".into(),
+            &before_new,
+        ),
+        (&added, REMOVE, "kill-after:2".into(), &removed),
+        (&added, REMOVE, "kill-after:6".into(), &removed),
+        (&added, REMOVE, "kill-tidy:3".into(), &removed),
+        (&added, REMOVE, "kill-staged:6".into(), &before_remove),
+    ];
+    for (make, args, fault, expected) in cases {
+        for step in 1..=16 {
+            let repo = make();
+            let out = integrate(repo.path())
+                .args(args)
+                .env("INTEGRATE_FAULT", &fault)
+                .output()
+                .unwrap();
+            assert!(killed(&out), "{fault}: {}", stderr(&out));
+            let out = integrate(repo.path())
+                .arg("recover")
+                .env("INTEGRATE_FAULT", format!("kill-recover:{step}"))
+                .output()
+                .unwrap();
+            let stopped = killed(&out);
+            assert!(stopped || step > 1, "{fault}: recovery has no step 1");
+            if !stopped {
+                // Fewer steps than `step`: recovery finished.
+                assert!(
+                    out.status.success(),
+                    "{fault} recover:{step}: {}",
+                    stderr(&out)
+                );
+            }
+            let next = integrate(repo.path()).arg("recover").output().unwrap();
+            assert!(
+                next.status.success(),
+                "{fault} recover:{step}: {}",
+                stderr(&next)
+            );
+            assert_eq!(
+                &snapshot(repo.path()),
+                expected,
+                "{fault} kill-recover:{step}"
+            );
+            if !stopped {
+                break;
+            }
+        }
     }
 }

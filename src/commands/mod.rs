@@ -241,9 +241,12 @@ pub fn execute(
             app.reporter.note("dry run: nothing was written");
         }
     } else {
-        apply::apply(root, plan)?;
+        let applied = apply::apply(root, plan)?;
         if !quiet_summary {
             app.reporter.plan_summary(plan, true);
+        }
+        if let Some(warning) = &applied.warning {
+            app.reporter.warn(warning);
         }
     }
     Ok(json!({"changed": !dry_run, "dry_run": dry_run, "changes": changes}))
