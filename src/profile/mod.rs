@@ -63,31 +63,24 @@ pub fn detect(kit: &str, root: &Path) -> Result<Profile> {
     }
 }
 
-/// The text of `root/rel` if it is a regular file inside the repo, read up to [`MAX_READ`].
+/// The text of `root/rel` if it is a regular file inside the repo (checked like every read:
+/// out of `.git`, no link leading outside, never a FIFO or device), up to [`MAX_READ`].
 fn read(root: &Path, rel: &str) -> Option<String> {
-    use std::io::Read;
-    let path = root.join(rel);
-    let meta = std::fs::symlink_metadata(&path).ok()?;
-    if !meta.is_file() {
-        return None;
-    }
-    let mut text = String::new();
-    std::fs::File::open(&path)
-        .ok()?
-        .take(MAX_READ)
-        .read_to_string(&mut text)
-        .ok()?;
-    Some(text)
+    let bytes = crate::repo::read_file(root, rel).ok().flatten()?;
+    let end = bytes.len().min(MAX_READ as usize);
+    Some(String::from_utf8_lossy(&bytes[..end]).into_owned())
 }
 
-/// Whether `root/rel` is a regular file (not a link).
+/// Whether `root/rel` is a regular file that [`read`] may read.
 fn is_file(root: &Path, rel: &str) -> bool {
-    std::fs::symlink_metadata(root.join(rel)).is_ok_and(|m| m.is_file())
+    crate::repo::check_path(root, rel).is_ok()
+        && std::fs::symlink_metadata(root.join(rel)).is_ok_and(|m| m.is_file())
 }
 
-/// Whether `root/rel` is a folder (not a link).
+/// Whether `root/rel` is a folder inside the repo (not a link).
 fn is_dir(root: &Path, rel: &str) -> bool {
-    std::fs::symlink_metadata(root.join(rel)).is_ok_and(|m| m.is_dir())
+    crate::repo::check_path(root, rel).is_ok()
+        && std::fs::symlink_metadata(root.join(rel)).is_ok_and(|m| m.is_dir())
 }
 
 /// `base/name` with `/`, or `name` when `base` is empty.
