@@ -82,7 +82,7 @@ pub fn detect(root: &Path) -> Result<Profile> {
                 return Err(Error::Invalid {
                     path: from.split(' ').next().unwrap_or("package.json").into(),
                     message: format!(
-                        "pins TypeScript {}, but integrate's generated code needs TypeScript {} or later (inline `type` imports, DOM types of fetch and AbortController); upgrade it (`{manager} {} typescript@5`) and run `integrate init` again",
+                        "pins TypeScript {}, but integrate's generated code needs TypeScript {} or later (inline `type` imports, DOM types of fetch and AbortController); upgrade it (`{} typescript@5`) and run `integrate init` again",
                         show(*v),
                         show(MIN_TYPESCRIPT),
                         install_verb(manager)
