@@ -106,6 +106,8 @@ pub enum EditKind {
     /// file, above catch-alls; refused when a route of the same path exists (see
     /// [`crate::editors::routes`]).
     RailsRoutes,
+    /// String entries added to objects of a JSON file (package.json dependencies).
+    Json,
 }
 
 impl EditKind {
@@ -116,7 +118,7 @@ impl EditKind {
             EditKind::Env => Some(Syntax::Dotenv),
             EditKind::Requirements => Some(Syntax::Requirements),
             EditKind::Gemfile => Some(Syntax::Gemfile),
-            EditKind::Block | EditKind::Toml | EditKind::RailsRoutes => None,
+            EditKind::Block | EditKind::Toml | EditKind::RailsRoutes | EditKind::Json => None,
         }
     }
 

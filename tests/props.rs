@@ -3,7 +3,7 @@
 
 use integrate::editors::block::{self, Block, MarkerMissing};
 use integrate::editors::env::Syntax;
-use integrate::editors::{env, routes, toml as toml_editor};
+use integrate::editors::{env, json, routes, toml as toml_editor};
 use integrate::names::{reserved_words, ServiceName, MAX_LEN};
 use proptest::prelude::*;
 
@@ -220,6 +220,72 @@ fn requirements_fragment() -> impl Strategy<Value = String> {
 
 /// `once` minus what the edit appended equals `original`, up to the line ending the edit
 /// gave a last line that had none.
+/// A package.json-like object: some sections (sorted or not, maybe empty, maybe absent),
+/// in 2-space, 4-space, tab or one-line layout, with LF or CRLF and maybe a final newline.
+fn package_json() -> impl Strategy<Value = String> {
+    let entries =
+        prop::collection::btree_map("[a-z@][a-z0-9/._-]{0,6}", "[~^]?[0-9]\\.[0-9]", 0..5);
+    let section = (entries, any::<bool>());
+    (
+        prop::collection::vec(
+            (
+                prop::sample::select(vec!["dependencies", "devDependencies", "scripts"]),
+                section,
+            ),
+            0..3,
+        ),
+        prop::sample::select(vec!["  ", "    ", "\t", ""]),
+        any::<bool>(),
+        any::<bool>(),
+    )
+        .prop_map(|(sections, indent, crlf, final_newline)| {
+            let (nl, inner) = if indent.is_empty() {
+                ("", String::new())
+            } else {
+                ("\n", format!("{indent}{indent}"))
+            };
+            let sep = if indent.is_empty() { " " } else { "" };
+            let mut seen = Vec::new();
+            let mut members = vec![format!("{nl}{indent}\"name\": \"app\"")];
+            for (name, (entries, reversed)) in sections {
+                if seen.contains(&name) {
+                    continue;
+                }
+                seen.push(name);
+                let mut list: Vec<String> = entries
+                    .iter()
+                    .map(|(k, v)| format!("{nl}{inner}{sep}\"{k}\": \"{v}\""))
+                    .collect();
+                if reversed {
+                    list.reverse();
+                }
+                let body = if list.is_empty() {
+                    String::new()
+                } else {
+                    format!("{}{nl}{indent}", list.join(","))
+                };
+                members.push(format!("{nl}{indent}{sep}\"{name}\": {{{body}}}"));
+            }
+            let mut text = format!("{{{}{nl}}}", members.join(","));
+            if final_newline {
+                text.push('\n');
+            }
+            if crlf {
+                text = text.replace('\n', "\r\n");
+            }
+            text
+        })
+}
+
+fn json_fragment() -> impl Strategy<Value = String> {
+    prop::collection::btree_map(
+        prop::sample::select(vec!["dependencies", "devDependencies"]),
+        prop::collection::btree_map("[a-z@][a-z0-9/._-]{0,6}", "[~^]?[0-9]\\.[0-9]", 1..3),
+        1..3,
+    )
+    .prop_map(|sections| serde_json::to_string(&sections).unwrap())
+}
+
 fn keeps_prefix(original: &str, once: &str) -> bool {
     once.starts_with(original)
 }
@@ -413,5 +479,24 @@ proptest! {
                 prop_assert!(message.contains("reserved word") || message.contains("too long") || message.contains("must start with a letter"), "{}", message);
             }
         }
+    }
+
+    #[test]
+    fn json_never_panics(original in any::<String>(), fragment in json_fragment()) {
+        let _ = json::merge(&original, &fragment);
+        let _ = json::unmerge(&original, &fragment, &[]);
+    }
+
+    #[test]
+    fn json_added_then_removed_gives_back_the_file(original in package_json(), fragment in json_fragment()) {
+        let merged = json::merge(&original, &fragment).unwrap();
+        prop_assert_eq!(&json::merge(&merged, &fragment).unwrap(), &merged);
+        let parsed: serde_json::Value = serde_json::from_str(&merged).unwrap();
+        for leaf in json::leaves(&fragment) {
+            let (section, name) = leaf.split_once('.').unwrap();
+            prop_assert!(parsed[section].get(name).is_some(), "{} missing", leaf);
+        }
+        let kept = json::present(&original, &fragment);
+        prop_assert_eq!(json::unmerge(&merged, &fragment, &kept).unwrap(), original);
     }
 }

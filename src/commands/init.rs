@@ -78,6 +78,7 @@ pub fn run(app: &App, args: &InitArgs) -> Result<()> {
         .collect();
     let paths = record.paths(&defaults_map)?;
     let profile = record.profile(&default_profile(&kit))?;
+    crate::profile::check(kit.name(), &paths, &profile)?;
     let context = context::for_init(kit.name(), &paths, &profile);
     let needed = kit
         .manifest

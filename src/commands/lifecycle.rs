@@ -12,7 +12,7 @@ use toml_edit::{DocumentMut, Item, Table};
 use crate::commands::{default_paths, default_profile, App};
 use crate::context::{self, holds};
 use crate::editors::toml::member_name;
-use crate::editors::{block, env};
+use crate::editors::{block, env, json};
 use crate::error::{Error, Result};
 use crate::inputs::{self, Flags, Inputs, Known, Mode};
 use crate::kit::{EditKind, EditSpec, Kit};
@@ -331,6 +331,21 @@ pub fn drop_stale_entries(
                 &edit.body,
                 &keep,
             ),
+            EditKind::Json => {
+                let mut keep = keep;
+                keep.extend(
+                    previous
+                        .written
+                        .kept
+                        .get(&edit.path)
+                        .cloned()
+                        .unwrap_or_default(),
+                );
+                json::unmerge(&text, &edit.body, &keep).map_err(|source| Error::Edit {
+                    path: edit.path.clone().into(),
+                    source,
+                })?
+            }
             _ => crate::editors::toml::unmerge(&text, &toml_without(&edit.body, &keep)).map_err(
                 |source| Error::Edit {
                     path: edit.path.clone().into(),
@@ -350,6 +365,7 @@ pub fn leaves(kind: EditKind, body: &str) -> Vec<String> {
             env::keys(kind.lines().expect("a keyed-lines edit"), body)
         }
         EditKind::Toml => toml_leaves(body),
+        EditKind::Json => json::leaves(body),
         EditKind::Block | EditKind::RailsRoutes => Vec::new(),
     }
 }
@@ -431,6 +447,7 @@ impl RenderedEdit<'_> {
             EditKind::Requirements | EditKind::Gemfile => "dependencies".to_string(),
             EditKind::RailsRoutes => "webhook route".to_string(),
             EditKind::Toml => "entries".to_string(),
+            EditKind::Json => "dependencies".to_string(),
             EditKind::Block => {
                 let id = self.id.as_str();
                 if ["registry", "provider", "register", "factory", "modules"]
@@ -547,6 +564,19 @@ pub fn check(
                         format!("{} (block `{}`)", edit.label(), edit.fence),
                         &edit.path,
                     ));
+                }
+            }
+            EditKind::Json => {
+                let have = json::present(&text, &edit.body);
+                for leaf in json::leaves(&edit.body) {
+                    if !have.contains(&leaf) {
+                        let name = leaf.split_once('.').map_or(leaf.as_str(), |(_, n)| n);
+                        out.push(finding(
+                            Level::Missing,
+                            format!("dependency {name}"),
+                            &edit.path,
+                        ));
+                    }
                 }
             }
             EditKind::Toml => {
@@ -682,6 +712,7 @@ pub fn already_present(kind: EditKind, before: &str, rendered: &str) -> Vec<Stri
             }
             kept
         }
+        EditKind::Json => json::present(before, rendered),
         EditKind::Toml => match before.parse::<DocumentMut>() {
             Ok(doc) => toml_leaves(rendered)
                 .into_iter()

@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 
 use crate::context::holds;
 use crate::editors::block::Block;
-use crate::editors::{block, env, routes, toml as toml_editor};
+use crate::editors::{block, env, json, routes, toml as toml_editor};
 use crate::error::{Error, Result};
 use crate::kit::{EditKind, EditSpec, IfMissing, Kit};
 use crate::output::Reporter;
@@ -143,6 +143,7 @@ pub fn plan_edit(
             )
             .map_err(edit_error)?
         }
+        EditKind::Json => json::merge(&current, &rendered).map_err(edit_error)?,
         EditKind::Block => {
             let id = spec
                 .id

@@ -123,6 +123,7 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
         .collect();
     let paths = record.paths(&defaults)?;
     let profile = record.profile(&default_profile(&kit))?;
+    crate::profile::check(kit.name(), &paths, &profile)?;
     let context = context::for_new(&inputs, kit.name(), &paths, &profile);
     let files: Vec<_> = kit
         .manifest

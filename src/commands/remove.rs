@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use crate::cli::RemoveArgs;
 use crate::commands::lifecycle::{leaves, not_recorded, toml_without, Project};
 use crate::commands::{docs, execute, App};
-use crate::editors::{block, env, toml as toml_editor};
+use crate::editors::{block, env, json, toml as toml_editor};
 use crate::error::{Error, Result};
 use crate::kit::EditKind;
 use crate::names::ServiceName;
@@ -132,6 +132,16 @@ pub fn run(app: &App, args: &RemoveArgs) -> Result<()> {
                     }
                 }
                 text
+            }
+            // Inherited JSON entries stay as they are, as do objects the file had before.
+            EditKind::Json => {
+                kept.extend(
+                    heirs
+                        .keys()
+                        .filter(|(path, _)| *path == edit.path)
+                        .map(|(_, item)| item.clone()),
+                );
+                json::unmerge(&current, &edit.body, &kept).map_err(edit_error)?
             }
             EditKind::Block | EditKind::RailsRoutes => {
                 block::remove(&current, &edit.block()).map_err(edit_error)?

@@ -2,6 +2,7 @@
 
 pub mod block;
 pub mod env;
+pub mod json;
 pub mod routes;
 pub mod ruby;
 pub mod text;
@@ -24,6 +25,12 @@ pub enum EditError {
     UnclosedFence { fence: String, line: usize },
     #[error("{line}:{column}: TOML syntax error: {message}; fix the file and run again")]
     Syntax {
+        line: usize,
+        column: usize,
+        message: String,
+    },
+    #[error("{line}:{column}: JSON syntax error: {message}; fix the file and run again")]
+    Json {
         line: usize,
         column: usize,
         message: String,

@@ -9,8 +9,10 @@
 //! Detection only reads files, never more than [`MAX_READ`] bytes of one.
 
 mod django;
+mod node;
 mod python;
 mod rails;
+mod typescript;
 
 use std::path::Path;
 
@@ -59,7 +61,22 @@ pub fn detect(kit: &str, root: &Path) -> Result<Profile> {
     match kit {
         "django" => django::detect(root),
         "rails" => rails::detect(root),
+        "typescript" => typescript::detect(root),
         _ => Ok(Profile::default()),
+    }
+}
+
+/// Checks a recorded profile of built-in kit `kit` before templates see it (a fact outside
+/// its set of values, or one that could not stay a literal in generated code, is an error
+/// naming integrate.toml and the key).
+pub fn check(
+    kit: &str,
+    paths: &serde_json::Map<String, serde_json::Value>,
+    profile: &serde_json::Map<String, serde_json::Value>,
+) -> Result<()> {
+    match kit {
+        "typescript" => typescript::check(paths, profile),
+        _ => Ok(()),
     }
 }
 

@@ -1,0 +1,5 @@
+import { greeting } from "@/lib/greeting";
+
+export default function Home() {
+  return <main>{greeting("world")}</main>;
+}
