@@ -108,6 +108,10 @@ pub enum EditKind {
     RailsRoutes,
     /// String entries added to objects of a JSON file (package.json dependencies).
     Json,
+    /// A `mod x;` declaration in a Rust crate root, placed as rustfmt would.
+    RustMod,
+    /// A call merged into the method chain that builds an axum `Router`.
+    RustRouter,
 }
 
 impl EditKind {
@@ -118,7 +122,12 @@ impl EditKind {
             EditKind::Env => Some(Syntax::Dotenv),
             EditKind::Requirements => Some(Syntax::Requirements),
             EditKind::Gemfile => Some(Syntax::Gemfile),
-            EditKind::Block | EditKind::Toml | EditKind::RailsRoutes | EditKind::Json => None,
+            EditKind::Block
+            | EditKind::Toml
+            | EditKind::RailsRoutes
+            | EditKind::Json
+            | EditKind::RustMod
+            | EditKind::RustRouter => None,
         }
     }
 

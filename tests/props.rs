@@ -3,7 +3,7 @@
 
 use integrate::editors::block::{self, Block, MarkerMissing};
 use integrate::editors::env::Syntax;
-use integrate::editors::{env, json, routes, toml as toml_editor};
+use integrate::editors::{env, json, routes, rust as rust_editor, toml as toml_editor};
 use integrate::names::{reserved_words, ServiceName, MAX_LEN};
 use proptest::prelude::*;
 
@@ -290,8 +290,115 @@ fn keeps_prefix(original: &str, once: &str) -> bool {
     once.starts_with(original)
 }
 
+/// Rust-like text: router chains, functions, modules, comments, literals, attributes.
+fn rust_text() -> impl Strategy<Value = String> {
+    let piece = prop_oneof![
+        Just("\n"),
+        Just("\r\n"),
+        Just("\u{feff}"),
+        Just(" "),
+        Just("    "),
+        Just("Router::new()"),
+        Just("axum::Router::<S>::new()"),
+        Just(".route(\"/\", get(h))"),
+        Just(".with_state(s)"),
+        Just(".layer(l)"),
+        Just(".nest(\"/a\", api())"),
+        Just(".merge(x)"),
+        Just("fn app() -> Router {"),
+        Just("}"),
+        Just("{"),
+        Just(";"),
+        Just("("),
+        Just(")"),
+        Just("// c"),
+        Just("/* c */"),
+        Just("\""),
+        Just("'a'"),
+        Just("'"),
+        Just("r#\""),
+        Just("\"#"),
+        Just("#[cfg(test)]"),
+        Just("mod a;"),
+        Just("pub mod z;"),
+        Just("use x;"),
+        Just("let app = "),
+        Just("é"),
+        Just("#![allow(x)]"),
+        Just("//! doc"),
+        Just("integrate:routes"),
+    ];
+    prop::collection::vec(piece, 0..30).prop_map(|p| p.concat())
+}
+
+/// A function building a Router the way rustfmt lays out long chains, one call a line.
+fn vertical_router() -> impl Strategy<Value = String> {
+    let call = prop_oneof![
+        Just(".route(\"/a\", get(a))"),
+        Just(".nest(\"/api\", api())"),
+        Just(".layer(TraceLayer::new_for_http())"),
+        Just(".route_layer(auth)"),
+        Just(".with_state(state)"),
+        Just(".fallback(missing)"),
+        Just("// a comment"),
+    ];
+    (prop::collection::vec(call, 1..6), any::<bool>(), any::<bool>()).prop_map(|(calls, tail, crlf)| {
+        let eol = if crlf { "\r\n" } else { "\n" };
+        let mut out = format!("use axum::Router;{eol}{eol}fn app(state: S) -> Router {{{eol}    let app = Router::new()");
+        for call in calls {
+            out.push_str(&format!("{eol}        {call}"));
+        }
+        if tail {
+            out.push_str(&format!(";{eol}    app{eol}}}{eol}"));
+        } else {
+            out.push_str(&format!(";{eol}    app{eol}}}"));
+        }
+        out
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(400))]
+
+    #[test]
+    fn rust_editors_never_panic(original in any::<String>(), rusty in rust_text()) {
+        for text in [&original, &rusty] {
+            let _ = rust_editor::mask(text);
+            let _ = rust_editor::wire(text, ".merge(crate::integrations::routes())", Some("integrate:routes"));
+            let _ = rust_editor::unwire(text, ".merge(crate::integrations::routes())");
+            let _ = rust_editor::declare(text, "pub mod integrations;", Some("integrate:mods"));
+            let _ = rust_editor::undeclare(text, "pub mod integrations;");
+        }
+    }
+
+    #[test]
+    fn rust_editors_are_idempotent_and_removable(original in rust_text(), public in any::<bool>()) {
+        let mask = rust_editor::mask(&original);
+        prop_assert_eq!(mask.len(), original.len());
+        let decl = if public { "pub mod integrations;" } else { "mod integrations;" };
+        let once = rust_editor::declare(&original, decl, None);
+        prop_assert_eq!(&rust_editor::declare(&once, decl, None), &once);
+        if !original.contains("integrations") {
+            prop_assert_eq!(rust_editor::undeclare(&once, decl), original.clone());
+        }
+        let call = ".merge(crate::integrations::routes())";
+        if let Ok(wired) = rust_editor::wire(&original, call, Some("integrate:routes")) {
+            prop_assert_eq!(rust_editor::wire(&wired, call, Some("integrate:routes")), Ok(wired.clone()));
+        }
+    }
+
+    #[test]
+    fn a_router_call_goes_in_once_and_comes_out_exactly(original in vertical_router()) {
+        let call = ".merge(crate::integrations::routes())";
+        let wired = rust_editor::wire(&original, call, None).unwrap();
+        prop_assert_eq!(wired.matches(call).count(), 1, "{}", wired);
+        prop_assert_eq!(rust_editor::wire(&wired, call, None).unwrap(), wired.clone());
+        prop_assert_eq!(rust_editor::unwire(&wired, call), original);
+        // Nothing applies to the merged routes after them: no layer follows the call.
+        let after = &wired[wired.find(call).unwrap()..];
+        prop_assert!(!after.contains(".layer(") && !after.contains(".route_layer("), "{}", wired);
+    }
+
 
     #[test]
     fn env_never_panics(original in any::<String>(), rendered in any::<String>()) {

@@ -366,7 +366,9 @@ pub fn leaves(kind: EditKind, body: &str) -> Vec<String> {
         }
         EditKind::Toml => toml_leaves(body),
         EditKind::Json => json::leaves(body),
-        EditKind::Block | EditKind::RailsRoutes => Vec::new(),
+        EditKind::Block | EditKind::RailsRoutes | EditKind::RustMod | EditKind::RustRouter => {
+            Vec::new()
+        }
     }
 }
 
@@ -448,6 +450,8 @@ impl RenderedEdit<'_> {
             EditKind::RailsRoutes => "webhook route".to_string(),
             EditKind::Toml => "entries".to_string(),
             EditKind::Json => "dependencies".to_string(),
+            EditKind::RustMod => "module declaration".to_string(),
+            EditKind::RustRouter => "router wiring".to_string(),
             EditKind::Block => {
                 let id = self.id.as_str();
                 if ["registry", "provider", "register", "factory", "modules"]
@@ -552,6 +556,23 @@ pub fn check(
                         };
                         out.push(finding(Level::Missing, what, &edit.path));
                     }
+                }
+            }
+            EditKind::RustMod | EditKind::RustRouter => {
+                let wanted = edit.body.trim();
+                let present = match edit.spec.kind {
+                    EditKind::RustMod => text.lines().any(|l| l.trim() == wanted),
+                    _ => {
+                        let source = crate::editors::rust::Source::new(&text);
+                        crate::editors::rust::wired(&source, wanted).is_some()
+                    }
+                };
+                if !present {
+                    out.push(finding(
+                        Level::Missing,
+                        format!("{} (`{wanted}`)", edit.label()),
+                        &edit.path,
+                    ));
                 }
             }
             EditKind::Block | EditKind::RailsRoutes => {
@@ -720,7 +741,9 @@ pub fn already_present(kind: EditKind, before: &str, rendered: &str) -> Vec<Stri
                 .collect(),
             Err(_) => Vec::new(),
         },
-        EditKind::Block | EditKind::RailsRoutes => Vec::new(),
+        EditKind::Block | EditKind::RailsRoutes | EditKind::RustMod | EditKind::RustRouter => {
+            Vec::new()
+        }
     }
 }
 

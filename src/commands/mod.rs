@@ -18,7 +18,7 @@ use serde_json::{json, Value};
 
 use crate::context::holds;
 use crate::editors::block::Block;
-use crate::editors::{block, env, json, routes, toml as toml_editor};
+use crate::editors::{block, env, json, routes, rust as rust_editor, toml as toml_editor};
 use crate::error::{Error, Result};
 use crate::kit::{EditKind, EditSpec, IfMissing, Kit};
 use crate::output::Reporter;
@@ -118,7 +118,14 @@ pub fn plan_edit(
             &current,
             &rendered,
         ),
-        EditKind::Toml => toml_editor::merge(&current, &rendered).map_err(edit_error)?,
+        EditKind::Toml => {
+            crate::profile::check_merge(kit, draft.root(), &path, &current, &rendered)?;
+            toml_editor::merge(&current, &rendered).map_err(edit_error)?
+        }
+        EditKind::RustMod => rust_editor::declare(&current, &rendered, spec.marker.as_deref()),
+        EditKind::RustRouter => {
+            rust_editor::wire(&current, &rendered, spec.marker.as_deref()).map_err(edit_error)?
+        }
         EditKind::RailsRoutes => {
             let id = spec
                 .id

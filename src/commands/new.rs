@@ -125,6 +125,7 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
     let profile = record.profile(&default_profile(&kit))?;
     crate::profile::check(kit.name(), &paths, &profile)?;
     let context = context::for_new(&inputs, kit.name(), &paths, &profile);
+    crate::profile::preflight(&kit, &profile, &context)?;
     let files: Vec<_> = kit
         .manifest
         .file

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use crate::cli::RemoveArgs;
 use crate::commands::lifecycle::{leaves, not_recorded, toml_without, Project};
 use crate::commands::{docs, execute, App};
-use crate::editors::{block, env, json, toml as toml_editor};
+use crate::editors::{block, env, json, rust as rust_editor, toml as toml_editor};
 use crate::error::{Error, Result};
 use crate::kit::EditKind;
 use crate::names::ServiceName;
@@ -146,6 +146,8 @@ pub fn run(app: &App, args: &RemoveArgs) -> Result<()> {
             EditKind::Block | EditKind::RailsRoutes => {
                 block::remove(&current, &edit.block()).map_err(edit_error)?
             }
+            EditKind::RustMod => rust_editor::undeclare(&current, &edit.body),
+            EditKind::RustRouter => rust_editor::unwire(&current, &edit.body),
             // Inherited TOML entries stay as they are.
             EditKind::Toml => {
                 kept.extend(

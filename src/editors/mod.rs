@@ -5,6 +5,7 @@ pub mod env;
 pub mod json;
 pub mod routes;
 pub mod ruby;
+pub mod rust;
 pub mod text;
 pub mod toml;
 
@@ -41,6 +42,8 @@ pub enum EditError {
         wanted: String,
         found: String,
     },
+    #[error("found no safe place for `{call}`: {reason}; add the line `{call}` to the Router your app serves (after its layers, before `.with_state(..)`), then run `integrate init` again")]
+    NoRouter { call: String, reason: String },
     #[error("the kit's rendered TOML fragment is invalid: {message}")]
     Fragment { message: String },
     #[error("line {line}: `{route}`{within} already {what}, the path of the webhook route integrate adds; remove or rename that route, or add the integration with --no-webhooks")]

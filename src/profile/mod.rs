@@ -12,6 +12,7 @@ mod django;
 mod node;
 mod python;
 mod rails;
+mod rust;
 mod typescript;
 
 use std::path::Path;
@@ -62,8 +63,37 @@ pub fn detect(kit: &str, root: &Path) -> Result<Profile> {
         "django" => django::detect(root),
         "rails" => rails::detect(root),
         "typescript" => typescript::detect(root),
+        "rust" => rust::detect(root),
         _ => Ok(Profile::default()),
     }
+}
+
+/// Checks a TOML merge into `path` before it is planned: for a Rust kit's Cargo.toml, that
+/// the crates already there can build what the kit generates (see [`rust::check_merge`]).
+pub fn check_merge(
+    kit: &crate::kit::Kit,
+    root: &Path,
+    path: &str,
+    current: &str,
+    fragment: &str,
+) -> Result<()> {
+    let manifest = path == "Cargo.toml" || path.ends_with("/Cargo.toml");
+    if kit.manifest.language == "rust" && manifest {
+        return rust::check_merge(root, path, current, fragment);
+    }
+    Ok(())
+}
+
+/// Refuses `new` answers the recorded profile cannot serve (see [`rust::preflight`]).
+pub fn preflight(
+    kit: &crate::kit::Kit,
+    profile: &serde_json::Map<String, serde_json::Value>,
+    context: &serde_json::Value,
+) -> Result<()> {
+    if kit.manifest.language == "rust" {
+        return rust::preflight(profile, context);
+    }
+    Ok(())
 }
 
 /// Checks a recorded profile of built-in kit `kit` before templates see it (a fact outside
