@@ -1,0 +1,3 @@
+//! The shop's HTTP API, served by the `server` crate.
+
+pub mod router;
