@@ -24,9 +24,12 @@ const MAX_FILES: usize = 3000;
 /// Lock files are read up to this size (they are larger than sources).
 const MAX_LOCK: u64 = 8 * 1024 * 1024;
 
+/// A `(major, minor)` compatibility series.
+pub type Series = (u64, u64);
+
 /// Versions of the crates the generated code uses that it can compile against:
-/// `(crate, lowest, first too new, what uses it)`, as `(major, minor)` series.
-pub const COMPATIBLE: &[(&str, (u64, u64), (u64, u64), &str)] = &[
+/// `(crate, lowest, first too new, what uses it)`.
+pub const COMPATIBLE: &[(&str, Series, Series, &str)] = &[
     ("axum", (0, 7), (0, 9), "the webhook routes"),
     ("hmac", (0, 12), (0, 13), "the webhook verifiers"),
     (
