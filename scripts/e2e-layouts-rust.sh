@@ -49,20 +49,21 @@ clean() { [[ -z "$(git_ "$1" status --porcelain)" ]] || { git_ "$1" status --por
 # cargo_checks <dir> <cargo args...>: fmt, clippy and test; the generated tests must run.
 cargo_checks() {
     local dir="$1"; shift
+    # (`set -e` does not reach into a subshell tested with ||: every step is chained.)
     (
-        cd "$dir"
-        echo "+ cargo fmt --check ($dir)"
-        cargo fmt --all --check
-        echo "+ cargo clippy --all-targets $* -- -D warnings"
-        cargo clippy --quiet --all-targets "$@" -- -D warnings
-        echo "+ cargo test $*"
-        cargo test "$@" 2>&1 | tee "$work/test.log"
-    ) || fail "cargo failed in $dir"
+        cd "$dir" &&
+            echo "+ cargo fmt --check ($dir)" &&
+            cargo fmt --all --check &&
+            echo "+ cargo clippy --all-targets $* -- -D warnings" &&
+            cargo clippy --quiet --all-targets "$@" -- -D warnings &&
+            echo "+ cargo test $*" &&
+            cargo test "$@" > "$work/test.log" 2>&1
+    ) || { cat "$work/test.log" >&2 2>/dev/null; fail "cargo failed in $dir"; }
     for svc in stripe twilio acme; do
         grep -q "^test integrations::$svc::" "$work/test.log" || fail "no test of the $svc integration ran in $dir"
     done
-    grep -q '^test result: FAILED' "$work/test.log" && fail "tests failed in $dir"
-    return 0
+    if grep -q '^test result: FAILED' "$work/test.log"; then fail "tests failed in $dir"; fi
+    grep '^test result' "$work/test.log"
 }
 
 # layout <crate dir> <git dir> <cargo dir> <cargo args...>

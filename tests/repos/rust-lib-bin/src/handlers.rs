@@ -16,8 +16,9 @@ pub async fn list_invoices(State(state): State<AppState>) -> Json<Vec<String>> {
 /// Adds an `x-request-id` header to every response.
 pub async fn request_id(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
-    response
-        .headers_mut()
-        .insert("x-request-id", axum::http::HeaderValue::from_static("local"));
+    response.headers_mut().insert(
+        "x-request-id",
+        axum::http::HeaderValue::from_static("local"),
+    );
     response
 }
