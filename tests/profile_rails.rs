@@ -9,73 +9,24 @@ mod common;
 
 use std::path::Path;
 
-use common::{copy_tree, files, integrate, manifest_dir};
+use common::{files, fixture_repo, integrate, manifest_dir, read_text};
 use predicates::str::contains;
 
 fn repo(name: &str) -> tempfile::TempDir {
-    let temp = tempfile::tempdir().unwrap();
-    copy_tree(&manifest_dir().join("tests/repos").join(name), temp.path());
-    std::fs::create_dir(temp.path().join(".git")).unwrap();
-    temp
+    fixture_repo(name)
 }
 
 fn read(dir: &Path, path: &str) -> String {
-    std::fs::read_to_string(dir.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    read_text(dir, path)
 }
 
-/// Runs `init`, checks what it shows and records, adds three integrations, runs `check` on
-/// the result, removes them and requires the files `init` left back.
+/// [`common::round_trip`], with `doctor` passing before `check`.
 fn round_trip(name: &str, detected: &[&str], expected: &[&str], check: impl Fn(&Path)) {
     let repo = repo(name);
-    let dir = repo.path();
-    let out = integrate(dir).args(["init", "--yes"]).output().unwrap();
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(out.status.success(), "{name}: {stderr}");
-    for line in detected {
-        assert!(stderr.contains(line), "{name}: no `{line}` in\n{stderr}");
-    }
-    let record = read(dir, "integrate.toml");
-    for line in expected {
-        assert!(
-            record.lines().any(|l| l == *line),
-            "{name}: no `{line}` in\n{record}"
-        );
-    }
-    let after_init = files(dir);
-    for args in [
-        &["new", "stripe", "--yes", "--webhooks"][..],
-        &["new", "twilio", "--yes", "--webhooks"],
-        &[
-            "new",
-            "acme",
-            "--category",
-            "other",
-            "--auth",
-            "api-key",
-            "--yes",
-        ],
-    ] {
-        integrate(dir).args(args).assert().success();
-    }
-    let generated = files(dir);
-    integrate(dir)
-        .args(["new", "stripe", "--yes", "--webhooks"])
-        .assert()
-        .success()
-        .stderr(contains("nothing to do"));
-    assert_eq!(files(dir), generated, "{name}: a second run changed files");
-    integrate(dir).arg("doctor").assert().success();
-    check(dir);
-    for service in ["twilio", "acme", "stripe"] {
-        integrate(dir).args(["remove", service]).assert().success();
-    }
-    let left = files(dir);
-    for (path, bytes) in &after_init {
-        if path == "integrate.toml" {
-            continue;
-        }
-        assert_eq!(left.get(path), Some(bytes), "{name}: {path} not given back");
-    }
+    common::round_trip(name, repo.path(), detected, expected, |dir| {
+        integrate(dir).arg("doctor").assert().success();
+        check(dir);
+    });
 }
 
 #[test]

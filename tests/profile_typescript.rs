@@ -8,83 +8,34 @@ mod common;
 
 use std::path::Path;
 
-use common::{copy_tree, files, integrate, manifest_dir};
+use common::{files, fixture_repo, integrate, read_text};
 use predicates::str::contains;
 
 fn repo(name: &str) -> tempfile::TempDir {
-    let temp = tempfile::tempdir().unwrap();
-    copy_tree(&manifest_dir().join("tests/repos").join(name), temp.path());
-    std::fs::create_dir(temp.path().join(".git")).unwrap();
-    temp
+    fixture_repo(name)
 }
 
 fn read(dir: &Path, path: &str) -> String {
-    std::fs::read_to_string(dir.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+    read_text(dir, path)
 }
 
-/// Runs `init`, checks the detected lines and the record, adds three integrations, runs
-/// `check`, then removes them and requires the files `init` left back.
+/// [`common::round_trip`]; every file the repo had before `init` is still there after
+/// `remove`, as `init` left it (package.json aside: `init` may add dev dependencies).
 fn round_trip(name: &str, detected: &[&str], expected: &[&str], check: impl Fn(&Path)) {
     let repo = repo(name);
-    let dir = repo.path();
-    let before_init = files(dir);
-    let out = integrate(dir).args(["init", "--yes"]).output().unwrap();
-    assert!(
-        out.status.success(),
-        "{name}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    for line in detected {
-        assert!(stderr.contains(line), "{name}: no `{line}` in\n{stderr}");
-    }
-    let record = read(dir, "integrate.toml");
-    for line in expected {
-        assert!(
-            record.lines().any(|l| l == *line),
-            "{name}: no `{line}` in\n{record}"
-        );
-    }
-    let after_init = files(dir);
-    for args in [
-        &["new", "stripe", "--yes", "--webhooks"][..],
-        &["new", "twilio", "--yes", "--webhooks"],
-        &[
-            "new",
-            "acme",
-            "--category",
-            "other",
-            "--auth",
-            "api-key",
-            "--yes",
-        ],
-    ] {
-        integrate(dir).args(args).assert().success();
-    }
-    let generated = files(dir);
-    integrate(dir)
-        .args(["new", "stripe", "--yes", "--webhooks"])
-        .assert()
-        .success()
-        .stderr(contains("nothing to do"));
-    assert_eq!(files(dir), generated, "{name}: a second run changed files");
-    check(dir);
-    for service in ["twilio", "acme", "stripe"] {
-        integrate(dir).args(["remove", service]).assert().success();
-    }
-    let left = files(dir);
-    for (path, bytes) in &after_init {
-        if path == "integrate.toml" {
-            continue;
-        }
-        assert_eq!(left.get(path), Some(bytes), "{name}: {path} not given back");
-    }
-    for (path, bytes) in &before_init {
+    let steps = common::round_trip(name, repo.path(), detected, expected, check);
+    for path in steps.before_init.keys() {
         if path != "package.json" {
-            assert_eq!(left.get(path), after_init.get(path), "{name}: {path}");
+            assert_eq!(
+                steps.after_remove.get(path),
+                steps.after_init.get(path),
+                "{name}: {path}"
+            );
         }
-        assert!(left.contains_key(path), "{name}: {path} was deleted");
-        let _ = bytes;
+        assert!(
+            steps.after_remove.contains_key(path),
+            "{name}: {path} was deleted"
+        );
     }
 }
 

@@ -169,3 +169,92 @@ fn copy_filtered(from: &Path, to: &Path) {
         }
     }
 }
+
+/// A temp copy of `tests/repos/<name>` with a `.git` folder, as a user's repo.
+pub fn fixture_repo(name: &str) -> tempfile::TempDir {
+    let temp = tempfile::tempdir().unwrap();
+    copy_tree(&manifest_dir().join("tests/repos").join(name), temp.path());
+    std::fs::create_dir(temp.path().join(".git")).unwrap();
+    temp
+}
+
+/// The text of `dir/path`, or a panic naming it.
+pub fn read_text(dir: &Path, path: &str) -> String {
+    std::fs::read_to_string(dir.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// The files of a repo at each step of [`round_trip`].
+pub struct RoundTrip {
+    pub before_init: BTreeMap<String, Vec<u8>>,
+    pub after_init: BTreeMap<String, Vec<u8>>,
+    pub after_remove: BTreeMap<String, Vec<u8>>,
+}
+
+/// Runs `init` in `dir` (it must succeed, print each of `detected` and write each of
+/// `expected` as a line of integrate.toml), adds stripe and twilio with webhooks and acme
+/// with an API key, requires a second `new stripe` to change nothing, runs `check`, removes
+/// the three and requires every file `init` left (but the record) back byte for byte.
+pub fn round_trip(
+    name: &str,
+    dir: &Path,
+    detected: &[&str],
+    expected: &[&str],
+    check: impl Fn(&Path),
+) -> RoundTrip {
+    let before_init = files(dir);
+    let out = integrate(dir).args(["init", "--yes"]).output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{name}: {stderr}");
+    for line in detected {
+        assert!(stderr.contains(line), "{name}: no `{line}` in\n{stderr}");
+    }
+    let record = read_text(dir, "integrate.toml");
+    for line in expected {
+        assert!(
+            record.lines().any(|l| l == *line),
+            "{name}: no `{line}` in\n{record}"
+        );
+    }
+    let after_init = files(dir);
+    for args in [
+        &["new", "stripe", "--yes", "--webhooks"][..],
+        &["new", "twilio", "--yes", "--webhooks"],
+        &[
+            "new",
+            "acme",
+            "--category",
+            "other",
+            "--auth",
+            "api-key",
+            "--yes",
+        ],
+    ] {
+        integrate(dir).args(args).assert().success();
+    }
+    let generated = files(dir);
+    integrate(dir)
+        .args(["new", "stripe", "--yes", "--webhooks"])
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("nothing to do"));
+    assert_eq!(files(dir), generated, "{name}: a second run changed files");
+    check(dir);
+    for service in ["twilio", "acme", "stripe"] {
+        integrate(dir).args(["remove", service]).assert().success();
+    }
+    let after_remove = files(dir);
+    for (path, bytes) in &after_init {
+        if path != "integrate.toml" {
+            assert_eq!(
+                after_remove.get(path),
+                Some(bytes),
+                "{name}: {path} not given back"
+            );
+        }
+    }
+    RoundTrip {
+        before_init,
+        after_init,
+        after_remove,
+    }
+}
