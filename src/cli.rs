@@ -39,6 +39,10 @@ pub enum Command {
     /// Undo `integrate new <SERVICE>`: delete its generated files (unless edited by hand),
     /// remove its blocks, env entries, TOML entries and record entry
     Remove(RemoveArgs),
+    /// Record an integration that exists but was not generated (a hand-written folder, an
+    /// SDK): its files with hashes, env vars, settings and routes as evidence. Changes only
+    /// integrate.toml
+    Adopt(AdoptArgs),
     /// Check that every recorded integration is in place (files, env vars, registration,
     /// settings, webhook route); exit 1 listing what is missing
     Doctor,
@@ -49,7 +53,9 @@ pub enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Find integrations integrate did not generate: SDK packages, env vars, webhook routes
+    /// Find integrations integrate did not generate and the infrastructure the app uses:
+    /// SDK packages and imports, env vars in env files and code, settings, hand-written
+    /// folders, webhook routes, databases, caches, jobs, hosting, CI
     Scan {
         /// Print JSON on stdout
         #[arg(long)]
@@ -105,6 +111,19 @@ pub struct RemoveArgs {
     /// Also delete generated files that were edited by hand
     #[arg(long)]
     pub force: bool,
+    /// For an adopted integration: delete its recorded files too (only unchanged ones,
+    /// unless `--force`); without it, `remove` only unrecords it
+    #[arg(long)]
+    pub delete_files: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AdoptArgs {
+    /// The service to record, as `integrate scan` names it (`stripe`, `loops`, ...)
+    pub service: String,
+    /// Print what would change as a diff; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 #[derive(Debug, Args)]

@@ -66,6 +66,7 @@ fn run(app: &App, command: Command) -> error::Result<()> {
         }
         Command::List { json } => commands::list::run(app, json),
         Command::Remove(args) => commands::remove::run(app, &args),
+        Command::Adopt(args) => commands::adopt::run(app, &args),
         Command::Doctor => commands::doctor::run(app),
         Command::Docs { check } => commands::docs::run(app, check),
         Command::Scan { json } => commands::scan::run(app, json),

@@ -95,6 +95,16 @@ impl Draft {
         Ok(self.slot(path)?.current.clone())
     }
 
+    /// Every file whose pending content differs from what was read (`None`: deleted), for
+    /// readers that look past the draft at the whole tree (`scan`).
+    pub fn pending(&self) -> BTreeMap<String, Option<String>> {
+        self.slots
+            .iter()
+            .filter(|(_, slot)| slot.original != slot.current)
+            .map(|(path, slot)| (path.clone(), slot.current.clone()))
+            .collect()
+    }
+
     /// Sets the pending content of an edited file.
     pub fn write(&mut self, path: &str, content: String) -> Result<()> {
         self.slot(path)?.current = Some(content);

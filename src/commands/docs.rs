@@ -2,12 +2,14 @@
 //! like the usual "External Integrations" template. Only the region between the markers is
 //! integrate's; text around it is kept. Names only: no secret value is ever written.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use crate::catalog::Catalog;
 use crate::choices::{AuthStyle, Category};
 use crate::commands::lifecycle::{doc_path, Integration, Project};
-use crate::commands::scan::{self, Found, Scan};
+use crate::commands::scan::infra::{Infra, Kind};
+use crate::commands::scan::{self, Evidence, Found, InfraFound, Scan};
 use crate::commands::{execute, App};
 use crate::error::{Error, Result};
 use crate::plan::Draft;
@@ -72,8 +74,14 @@ pub fn document(
     let project = Project::with_record(root, record)?;
     let integrations = project.integrations(&project.record)?;
     let catalog = Catalog::load(Some(root))?;
-    let mut read = |path: &str| draft.read(path).ok().flatten();
-    let found = scan::scan(root, &catalog, &project.record.services(), &mut read);
+    let infra = Infra::load()?;
+    let overlay = draft.pending();
+    let options = scan::Options {
+        recorded: &project.record.services(),
+        integration_dirs: scan::record_dirs(&project),
+        overlay: &overlay,
+    };
+    let found = scan::scan(root, &catalog, &infra, &options);
     let old_date = current.and_then(|text| region(text)).and_then(|body| {
         body.lines()
             .find_map(|l| l.strip_prefix(DATE_PREFIX).map(str::to_string))
@@ -210,18 +218,6 @@ fn purpose(category: Category) -> &'static str {
     }
 }
 
-/// API categories in the order they are listed under "APIs & External Services".
-const API_CATEGORIES: &[Category] = &[
-    Category::Payments,
-    Category::Email,
-    Category::Sms,
-    Category::Messaging,
-    Category::Ai,
-    Category::Search,
-    Category::Crm,
-    Category::Other,
-];
-
 fn code(text: &str) -> String {
     format!("`{text}`")
 }
@@ -257,6 +253,16 @@ fn auth_text(integration: &Integration) -> String {
 
 fn recorded_item(out: &mut String, integration: &Integration, scan: &Scan) {
     let inputs = &integration.inputs;
+    if let Some(evidence) = &integration.adopted {
+        out.push_str(&format!(
+            "- **{}** (`{}`) - {}, hand-written, adopted into `integrate.toml`\n",
+            inputs.display_name,
+            integration.name,
+            purpose(inputs.category)
+        ));
+        adopted_lines(out, evidence);
+        return;
+    }
     out.push_str(&format!(
         "- **{}** (`{}`) - {}\n",
         inputs.display_name,
@@ -297,62 +303,267 @@ fn recorded_item(out: &mut String, integration: &Integration, scan: &Scan) {
     ));
 }
 
-fn found_item(out: &mut String, found: &Found) {
-    out.push_str(&format!(
-        "- **{}** (`{}`) - {}, found by scan\n",
-        found.display_name,
-        found.service,
-        purpose(found.category)
-    ));
-    let packages = found.of("package");
-    if !packages.is_empty() {
-        let list: Vec<String> = packages
-            .iter()
-            .map(|e| format!("`{}` ({}:{})", e.detail, e.path, e.line))
-            .collect();
-        out.push_str(&format!("  - SDK/Client: {}\n", list.join(", ")));
+/// At most this many places are cited per line; the rest are counted.
+const MAX_CITES: usize = 6;
+
+/// `` `detail` (path:line) `` for each piece of evidence, the first [`MAX_CITES`] of them.
+fn cites(evidence: &[&Evidence]) -> String {
+    let mut parts: Vec<String> = evidence
+        .iter()
+        .take(MAX_CITES)
+        .map(|e| format!("`{}` ({})", e.detail, e.at()))
+        .collect();
+    if evidence.len() > MAX_CITES {
+        parts.push(format!("and {} more", evidence.len() - MAX_CITES));
     }
-    let env = found.of("env");
-    if !env.is_empty() {
-        let list: Vec<String> = env
-            .iter()
-            .map(|e| format!("`{}` ({}:{})", e.detail, e.path, e.line))
-            .collect();
-        out.push_str(&format!("  - Auth/config env vars: {}\n", list.join(", ")));
+    parts.join(", ")
+}
+
+/// The evidence of `kinds`.
+fn of_kinds<'e>(evidence: &'e [Evidence], kinds: &[&str]) -> Vec<&'e Evidence> {
+    evidence
+        .iter()
+        .filter(|e| kinds.contains(&e.kind))
+        .collect()
+}
+
+fn adopted_lines(out: &mut String, evidence: &[Evidence]) {
+    let lines: [(&str, &[&str]); 5] = [
+        ("Folder", &["folder"]),
+        ("SDK/Client", &["package", "import"]),
+        ("Env vars", &["env", "env-read"]),
+        ("Settings", &["settings"]),
+        ("Webhook routes", &["webhook"]),
+    ];
+    for (label, kinds) in lines {
+        let list = of_kinds(evidence, kinds);
+        if !list.is_empty() {
+            out.push_str(&format!("  - {label}: {}\n", cites(&list)));
+        }
     }
 }
 
-fn section(
+fn found_item(out: &mut String, found: &Found) {
+    out.push_str(&format!(
+        "- **{}** (`{}`) - {}, {}\n",
+        found.display_name,
+        found.service,
+        purpose(found.category),
+        if found.hand_written {
+            "hand-written, found by scan (`integrate adopt` records it)"
+        } else {
+            "found by scan"
+        }
+    ));
+    adopted_lines(out, &found.evidence);
+}
+
+fn infra_item(out: &mut String, item: &InfraFound) {
+    out.push_str(&format!("- **{}**\n", item.display_name));
+    let lines: [(&str, &[&str]); 4] = [
+        ("Client", &["package", "import"]),
+        ("Connection/config env vars", &["env", "env-read"]),
+        ("Config files", &["file"]),
+        ("Settings", &["settings"]),
+    ];
+    for (label, kinds) in lines {
+        let list = of_kinds(&item.evidence, kinds);
+        if !list.is_empty() {
+            out.push_str(&format!("  - {label}: {}\n", cites(&list)));
+        }
+    }
+}
+
+/// One `**Title:**` block of services of `categories` and infrastructure of `kinds`;
+/// "None found." when there is nothing.
+fn block(
     out: &mut String,
+    title: &str,
     categories: &[Category],
+    kinds: &[Kind],
     integrations: &[Integration],
     scan: &Scan,
-) -> bool {
+) {
+    out.push_str(&format!("**{title}:**\n"));
     let mut any = false;
-    for category in categories {
-        let ours: Vec<&Integration> = integrations
-            .iter()
-            .filter(|i| i.inputs.category == *category)
-            .collect();
-        let found: Vec<&Found> = scan
-            .found
-            .iter()
-            .filter(|f| f.category == *category)
-            .collect();
-        if ours.is_empty() && found.is_empty() {
+    for integration in integrations
+        .iter()
+        .filter(|i| categories.contains(&i.inputs.category))
+    {
+        any = true;
+        recorded_item(out, integration, scan);
+    }
+    for found in scan
+        .found
+        .iter()
+        .filter(|f| categories.contains(&f.category))
+    {
+        any = true;
+        found_item(out, found);
+    }
+    for item in scan.infra(kinds) {
+        any = true;
+        infra_item(out, item);
+    }
+    if !any {
+        out.push_str("- None found\n");
+    }
+    out.push('\n');
+}
+
+/// A Mermaid node id: letters, digits and `_` only.
+fn node_id(prefix: &str, name: &str) -> String {
+    let clean: String = name
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    format!("{prefix}_{clean}")
+}
+
+/// Text safe inside a Mermaid `"..."` label.
+fn label(text: &str) -> String {
+    text.replace('"', "'")
+        .replace(['[', ']', '{', '}', '<', '>'], " ")
+}
+
+/// The Mermaid diagram: the app in the middle, its outside services grouped by category,
+/// an arrow from the app to each, and incoming webhooks as arrows into the app.
+fn diagram(integrations: &[Integration], scan: &Scan) -> String {
+    // (group title, node id, node label)
+    let mut nodes: Vec<(String, String, String)> = Vec::new();
+    for integration in integrations {
+        nodes.push((
+            category_title(integration.inputs.category).to_string(),
+            node_id("svc", &integration.name),
+            integration.inputs.display_name.clone(),
+        ));
+    }
+    for found in &scan.found {
+        nodes.push((
+            category_title(found.category).to_string(),
+            node_id("svc", &found.service),
+            found.display_name.clone(),
+        ));
+    }
+    for item in &scan.infrastructure {
+        nodes.push((
+            kind_title(item.kind).to_string(),
+            node_id("infra", &item.id),
+            item.display_name.clone(),
+        ));
+    }
+    let mut out = String::from("```mermaid\nflowchart LR\n    app([\"This app\"])\n");
+    let mut groups: Vec<String> = nodes.iter().map(|n| n.0.clone()).collect();
+    groups.dedup();
+    let mut seen_groups = Vec::new();
+    for group in groups {
+        if seen_groups.contains(&group) {
             continue;
         }
-        any = true;
-        out.push_str(&format!("**{}:**\n", category_title(*category)));
-        for integration in ours {
-            recorded_item(out, integration, scan);
+        seen_groups.push(group.clone());
+        out.push_str(&format!(
+            "    subgraph {}[\"{}\"]\n",
+            node_id("grp", &group),
+            label(&group)
+        ));
+        let mut listed = Vec::new();
+        for (_, id, name) in nodes.iter().filter(|n| n.0 == group) {
+            if listed.contains(id) {
+                continue;
+            }
+            listed.push(id.clone());
+            out.push_str(&format!("        {id}[\"{}\"]\n", label(name)));
         }
-        for found in found {
-            found_item(out, found);
-        }
-        out.push('\n');
+        out.push_str("    end\n");
     }
-    any
+    let mut edges = Vec::new();
+    for (_, id, _) in &nodes {
+        let edge = format!("    app --> {id}\n");
+        if !edges.contains(&edge) {
+            edges.push(edge);
+        }
+    }
+    for integration in integrations {
+        if let Some(route) = integration.webhook_route() {
+            edges.push(format!(
+                "    {} -- \"POST {}\" --> app\n",
+                node_id("svc", &integration.name),
+                label(&route)
+            ));
+        }
+    }
+    for found in &scan.found {
+        for evidence in found.of("webhook") {
+            edges.push(format!(
+                "    {} -- \"{}\" --> app\n",
+                node_id("svc", &found.service),
+                label(&evidence.detail)
+            ));
+        }
+    }
+    if !scan.other_webhooks.is_empty() {
+        out.push_str("    hooks[\"Other webhook senders\"]\n");
+        for evidence in &scan.other_webhooks {
+            edges.push(format!(
+                "    hooks -- \"{}\" --> app\n",
+                label(&evidence.detail)
+            ));
+        }
+    }
+    for edge in edges {
+        out.push_str(&edge);
+    }
+    out.push_str("```\n\n");
+    out
+}
+
+fn kind_title(kind: Kind) -> &'static str {
+    match kind {
+        Kind::Database => "Databases",
+        Kind::Storage => "File Storage",
+        Kind::Cache => "Caching",
+        Kind::Auth => "Auth Provider",
+        Kind::Oauth => "OAuth",
+        Kind::ErrorTracking => "Error Tracking",
+        Kind::Analytics => "Analytics",
+        Kind::Logs => "Logs",
+        Kind::Jobs => "Background Jobs",
+        Kind::Hosting | Kind::Container => "Hosting",
+        Kind::Ci => "CI Pipeline",
+    }
+}
+
+/// Who an env var belongs to, by name: a recorded or found service, or infrastructure.
+fn owners(integrations: &[Integration], scan: &Scan) -> BTreeMap<String, String> {
+    let mut out = BTreeMap::new();
+    for integration in integrations {
+        for name in integration.env_names() {
+            out.insert(name, integration.inputs.display_name.clone());
+        }
+        if let Some(adopted) = &integration.adopted {
+            for e in adopted
+                .iter()
+                .filter(|e| e.kind == "env" || e.kind == "env-read")
+            {
+                out.insert(e.detail.clone(), integration.inputs.display_name.clone());
+            }
+        }
+    }
+    for found in scan.found.iter().chain(&scan.recorded) {
+        for name in found.env_names() {
+            out.entry(name)
+                .or_insert_with(|| found.display_name.clone());
+        }
+    }
+    for item in &scan.infrastructure {
+        for e in &item.evidence {
+            if e.kind == "env" || e.kind == "env-read" {
+                out.entry(e.detail.clone())
+                    .or_insert_with(|| item.display_name.clone());
+            }
+        }
+    }
+    out
 }
 
 /// The managed region's body.
@@ -360,31 +571,122 @@ fn render(project: &Project, integrations: &[Integration], scan: &Scan, date: &s
     let mut out = String::new();
     out.push_str(&format!("{DATE_PREFIX}{date}\n\n"));
     out.push_str(&format!(
-        "Kept by `integrate` from `integrate.toml` (kit `{}`) and `integrate scan`; run `integrate docs` to refresh. Names only: no secret value is written here.\n\n",
+        "Kept by `integrate` from `integrate.toml` (kit `{}`) and `integrate scan`; run `integrate docs` to refresh. Every finding cites the file and line it comes from. Names only: no secret value is written here.\n\n",
         project.kit.name()
     ));
+    out.push_str(&diagram(integrations, scan));
+
     out.push_str("## APIs & External Services\n\n");
-    if !section(&mut out, API_CATEGORIES, integrations, scan) {
-        out.push_str("None recorded.\n\n");
-    }
-    out.push_str("## Data Storage\n\n");
-    if !section(&mut out, &[Category::Storage], integrations, scan) {
-        out.push_str("No file storage service recorded.\n\n");
-    }
-    out.push_str("## Authentication & Identity\n\n");
-    if !section(&mut out, &[Category::Auth], integrations, scan) {
-        out.push_str("No auth provider recorded.\n\n");
-    }
-    out.push_str("## Monitoring & Observability\n\n");
-    if !section(
-        &mut out,
-        &[Category::Monitoring, Category::Analytics],
-        integrations,
-        scan,
-    ) {
-        out.push_str("No monitoring or analytics service recorded.\n\n");
+    let api_titles: [(&str, &[Category]); 5] = [
+        ("Payment Processing", &[Category::Payments]),
+        (
+            "Email/SMS",
+            &[Category::Email, Category::Sms, Category::Messaging],
+        ),
+        ("AI", &[Category::Ai]),
+        ("Search", &[Category::Search]),
+        ("External APIs", &[Category::Crm, Category::Other]),
+    ];
+    for (title, categories) in api_titles {
+        block(&mut out, title, categories, &[], integrations, scan);
     }
 
+    out.push_str("## Data Storage\n\n");
+    block(
+        &mut out,
+        "Databases",
+        &[],
+        &[Kind::Database],
+        integrations,
+        scan,
+    );
+    block(
+        &mut out,
+        "File Storage",
+        &[Category::Storage],
+        &[Kind::Storage],
+        integrations,
+        scan,
+    );
+    block(&mut out, "Caching", &[], &[Kind::Cache], integrations, scan);
+
+    out.push_str("## Authentication & Identity\n\n");
+    block(
+        &mut out,
+        "Auth Provider",
+        &[Category::Auth],
+        &[Kind::Auth],
+        integrations,
+        scan,
+    );
+    block(
+        &mut out,
+        "OAuth Integrations",
+        &[],
+        &[Kind::Oauth],
+        integrations,
+        scan,
+    );
+
+    out.push_str("## Monitoring & Observability\n\n");
+    block(
+        &mut out,
+        "Error Tracking",
+        &[Category::Monitoring],
+        &[Kind::ErrorTracking],
+        integrations,
+        scan,
+    );
+    block(
+        &mut out,
+        "Analytics",
+        &[Category::Analytics],
+        &[Kind::Analytics],
+        integrations,
+        scan,
+    );
+    block(&mut out, "Logs", &[], &[Kind::Logs], integrations, scan);
+
+    out.push_str("## Background Jobs\n\n");
+    block(
+        &mut out,
+        "Job Queues",
+        &[],
+        &[Kind::Jobs],
+        integrations,
+        scan,
+    );
+
+    out.push_str("## CI/CD & Deployment\n\n");
+    block(
+        &mut out,
+        "Hosting",
+        &[],
+        &[Kind::Hosting, Kind::Container],
+        integrations,
+        scan,
+    );
+    block(
+        &mut out,
+        "CI Pipeline",
+        &[],
+        &[Kind::Ci],
+        integrations,
+        scan,
+    );
+
+    environment(&mut out, project, integrations, scan);
+    webhooks(&mut out, integrations, scan);
+    if !scan.limits.not_read.is_empty() {
+        out.push_str("\n**Not read by scan:**\n");
+        for skipped in &scan.limits.not_read {
+            out.push_str(&format!("- `{}`: {}\n", skipped.path, skipped.reason));
+        }
+    }
+    out
+}
+
+fn environment(out: &mut String, project: &Project, integrations: &[Integration], scan: &Scan) {
     out.push_str("## Environment Configuration\n\n");
     let env_file = project
         .paths
@@ -392,46 +694,60 @@ fn render(project: &Project, integrations: &[Integration], scan: &Scan, date: &s
         .and_then(|v| v.as_str())
         .unwrap_or(".env.example")
         .to_string();
-    let mut rows = Vec::new();
-    for integration in integrations {
-        if let Some(vars) = integration
+    let owners = owners(integrations, scan);
+    let mut rows: Vec<String> = Vec::new();
+    let mut listed: Vec<String> = Vec::new();
+    for integration in integrations.iter().filter(|i| i.adopted.is_none()) {
+        let Some(vars) = integration
             .context
             .get("env_vars")
             .and_then(|v| v.as_array())
-        {
-            for var in vars {
-                let name = var.get("name").and_then(|v| v.as_str()).unwrap_or_default();
-                let description = var
-                    .get("description")
-                    .and_then(|v| v.as_str())
-                    .unwrap_or_default();
-                let secret = var.get("secret").and_then(|v| v.as_bool()).unwrap_or(false);
-                let required = if var.get("role").and_then(|v| v.as_str()) == Some("base_url") {
-                    "no"
-                } else {
-                    "yes"
-                };
-                rows.push(format!(
-                    "| `{name}` | {} | {description} | {required} | {} |",
-                    integration.inputs.display_name,
-                    if secret { "yes" } else { "no" }
-                ));
-            }
-        }
-    }
-    for found in &scan.found {
-        for evidence in found.of("env") {
+        else {
+            continue;
+        };
+        for var in vars {
+            let name = var.get("name").and_then(|v| v.as_str()).unwrap_or_default();
+            let description = var
+                .get("description")
+                .and_then(|v| v.as_str())
+                .unwrap_or_default();
+            let secret = var.get("secret").and_then(|v| v.as_bool()).unwrap_or(false);
+            let required = if var.get("role").and_then(|v| v.as_str()) == Some("base_url") {
+                "no"
+            } else {
+                "yes"
+            };
+            listed.push(name.to_string());
             rows.push(format!(
-                "| `{}` | {} | found by scan ({}:{}) | ? | ? |",
-                evidence.detail, found.display_name, evidence.path, evidence.line
+                "| `{name}` | {} | {description} | {required} | {} |",
+                integration.inputs.display_name,
+                if secret { "yes" } else { "no" }
             ));
         }
     }
+    for var in &scan.env {
+        if listed.contains(&var.name) {
+            continue;
+        }
+        let refs: Vec<&Evidence> = var.evidence.iter().collect();
+        let places: Vec<String> = refs.iter().take(3).map(|e| e.at()).collect();
+        let more = if refs.len() > 3 {
+            format!(" and {} more", refs.len() - 3)
+        } else {
+            String::new()
+        };
+        rows.push(format!(
+            "| `{}` | {} | found by scan: {}{more} | ? | ? |",
+            var.name,
+            owners.get(&var.name).map(String::as_str).unwrap_or("app"),
+            places.join(", ")
+        ));
+    }
+    out.push_str("**Env vars:**\n\n");
     if rows.is_empty() {
-        out.push_str("No env vars recorded.\n\n");
+        out.push_str("- None found\n\n");
     } else {
-        out.push_str("**Required env vars:**\n\n");
-        out.push_str("| Variable | Service | Purpose | Required | Secret |\n");
+        out.push_str("| Variable | Service | Purpose / where | Required | Secret |\n");
         out.push_str("|---|---|---|---|---|\n");
         for row in rows {
             out.push_str(&row);
@@ -439,18 +755,60 @@ fn render(project: &Project, integrations: &[Integration], scan: &Scan, date: &s
         }
         out.push('\n');
     }
+    for (stage, title) in [
+        ("template", "Template"),
+        ("development", "Development"),
+        ("staging", "Staging"),
+        ("production", "Production"),
+        ("test", "Test"),
+    ] {
+        out.push_str(&format!("**{title}:**\n"));
+        let files: Vec<_> = scan.stages.iter().filter(|s| s.stage == stage).collect();
+        if files.is_empty() {
+            out.push_str("- None found\n");
+        }
+        for file in files {
+            out.push_str(&format!(
+                "- `{}` ({})\n",
+                file.path,
+                if file.kind == "env-file" {
+                    "env file"
+                } else {
+                    "settings"
+                }
+            ));
+        }
+        out.push('\n');
+    }
+    out.push_str("**Secrets location:**\n");
     out.push_str(&format!(
-        "**Secrets location:** the environment of each deployment; `{env_file}` lists the names with empty values.\n\n"
+        "- The environment of each deployment; `{env_file}` lists the names with empty values\n"
     ));
+    for evidence in &scan.secrets_ignored {
+        out.push_str(&format!("- {} ({})\n", evidence.detail, evidence.at()));
+    }
+    out.push('\n');
+}
 
+fn webhooks(out: &mut String, integrations: &[Integration], scan: &Scan) {
     out.push_str("## Webhooks & Callbacks\n\n**Incoming:**\n");
     let mut incoming = false;
     for integration in integrations {
+        let inputs = &integration.inputs;
+        if let Some(adopted) = &integration.adopted {
+            for e in adopted.iter().filter(|e| e.kind == "webhook") {
+                incoming = true;
+                out.push_str(&format!(
+                    "- `{}` - {} events, adopted ({}:{})\n",
+                    e.detail, inputs.display_name, e.path, e.line
+                ));
+            }
+            continue;
+        }
         let Some(route) = integration.webhook_route() else {
             continue;
         };
         incoming = true;
-        let inputs = &integration.inputs;
         out.push_str(&format!(
             "- `POST {route}` - {} events\n",
             inputs.display_name
@@ -480,23 +838,35 @@ fn render(project: &Project, integrations: &[Integration], scan: &Scan, date: &s
         for evidence in found.of("webhook") {
             incoming = true;
             out.push_str(&format!(
-                "- `{}` - {} events, found by scan ({}:{})\n",
-                evidence.detail, found.display_name, evidence.path, evidence.line
+                "- `{}` - {} events, found by scan ({})\n",
+                evidence.detail,
+                found.display_name,
+                evidence.at()
             ));
         }
     }
     for evidence in &scan.other_webhooks {
         incoming = true;
         out.push_str(&format!(
-            "- `{}` - found by scan ({}:{})\n",
-            evidence.detail, evidence.path, evidence.line
+            "- `{}` - found by scan ({})\n",
+            evidence.detail,
+            evidence.at()
         ));
     }
     if !incoming {
-        out.push_str("- None recorded.\n");
+        out.push_str("- None found\n");
     }
-    out.push_str("\n**Outgoing:**\n- None recorded (integrate generates no outgoing webhooks).\n");
-    out
+    out.push_str("\n**Outgoing:**\n");
+    if scan.outgoing_webhooks.is_empty() {
+        out.push_str("- None found\n");
+    }
+    for evidence in &scan.outgoing_webhooks {
+        out.push_str(&format!(
+            "- `{}` ({})\n",
+            evidence.detail.replace('`', "'"),
+            evidence.at()
+        ));
+    }
 }
 
 #[cfg(test)]

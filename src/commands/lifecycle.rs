@@ -9,6 +9,7 @@ use serde::Serialize;
 use serde_json::{Map, Value};
 use toml_edit::{DocumentMut, Item, Table};
 
+use crate::commands::scan::Evidence;
 use crate::commands::{default_paths, default_profile, App};
 use crate::context::{self, holds};
 use crate::editors::toml::member_name;
@@ -144,7 +145,20 @@ impl Project {
         };
         let inputs = inputs::resolve(service, &flags, &known, Mode::Defaults)?;
         let context = context::for_new(&inputs, self.kit.name(), &self.paths, &self.profile);
-        let (client, handler) = self.roles(&context, &written);
+        let adopted = adopted_evidence(record, name);
+        let (client, handler) = match &adopted {
+            Some(evidence) => (
+                evidence
+                    .iter()
+                    .find(|e| e.kind == "folder")
+                    .map(|e| e.path.clone()),
+                evidence
+                    .iter()
+                    .find(|e| e.kind == "webhook")
+                    .map(|e| e.path.clone()),
+            ),
+            None => self.roles(&context, &written),
+        };
         Ok(Some(Integration {
             name: name.to_string(),
             inputs,
@@ -152,6 +166,7 @@ impl Project {
             written,
             client,
             handler,
+            adopted,
         }))
     }
 
@@ -206,6 +221,10 @@ impl Project {
         renderer: &Renderer,
         integration: &Integration,
     ) -> Result<Vec<RenderedEdit<'p>>> {
+        // An adopted integration was written by hand: no kit edit is integrate's.
+        if integration.adopted.is_some() {
+            return Ok(Vec::new());
+        }
         match self.for_kit(integration.written.kit.as_deref()) {
             Some(other) if !std::ptr::eq(other, self) => {
                 other.edits_with(&other.renderer()?, &integration.name, &integration.context)
@@ -394,11 +413,60 @@ pub struct Integration {
     pub client: Option<String>,
     /// The generated webhook handler, if any.
     pub handler: Option<String>,
+    /// For an integration recorded by `adopt` (written by hand), the evidence recorded.
+    pub adopted: Option<Vec<Evidence>>,
+}
+
+/// The evidence recorded by `adopt` for `service` (`adopted = true`), if it was adopted.
+pub fn adopted_evidence(record: &Record, service: &str) -> Option<Vec<Evidence>> {
+    let table = record.integration(service)?;
+    if !table
+        .get("adopted")
+        .and_then(Item::as_bool)
+        .unwrap_or(false)
+    {
+        return None;
+    }
+    let list = table.get("evidence").and_then(Item::as_array);
+    let evidence = list
+        .into_iter()
+        .flat_map(|a| a.iter())
+        .filter_map(|v| {
+            let t = v.as_inline_table()?;
+            let text = |k: &str| t.get(k).and_then(|v| v.as_str()).unwrap_or("").to_string();
+            Some(Evidence {
+                kind: evidence_kind(&text("kind"))?,
+                path: text("path"),
+                line: t
+                    .get("line")
+                    .and_then(|v| v.as_integer())
+                    .unwrap_or(1)
+                    .max(0) as usize,
+                detail: text("detail"),
+            })
+        })
+        .collect();
+    Some(evidence)
+}
+
+/// The evidence kinds `adopt` records, as the static names scan uses.
+pub fn evidence_kind(kind: &str) -> Option<&'static str> {
+    [
+        "package", "import", "env", "env-read", "settings", "folder", "webhook", "file",
+    ]
+    .into_iter()
+    .find(|k| *k == kind)
 }
 
 impl Integration {
     /// The URL path of its webhook route, when it has one.
     pub fn webhook_route(&self) -> Option<String> {
+        if let Some(evidence) = &self.adopted {
+            return evidence
+                .iter()
+                .find(|e| e.kind == "webhook")
+                .map(|e| e.detail.clone());
+        }
         if !self.inputs.webhooks {
             return None;
         }
@@ -410,6 +478,15 @@ impl Integration {
 
     /// Its env var names in order.
     pub fn env_names(&self) -> Vec<String> {
+        if let Some(evidence) = &self.adopted {
+            let mut out: Vec<String> = Vec::new();
+            for e in evidence {
+                if (e.kind == "env" || e.kind == "env-read") && !out.contains(&e.detail) {
+                    out.push(e.detail.clone());
+                }
+            }
+            return out;
+        }
         context::env_in_order(&self.inputs)
             .into_iter()
             .map(|(_, name)| name.to_string())
@@ -523,13 +600,33 @@ pub fn check(
         what,
         path: path.to_string(),
     };
+    let label = if integration.adopted.is_some() {
+        "adopted file"
+    } else {
+        "generated file"
+    };
     for (path, recorded) in &integration.written.files {
         match read(path) {
-            None => out.push(finding(Level::Missing, "generated file".into(), path)),
+            None => out.push(finding(Level::Missing, label.into(), path)),
             Some(text) if !recorded.is_empty() && hash(&text) != *recorded => {
-                out.push(finding(Level::Edited, "generated file".into(), path))
+                out.push(finding(Level::Edited, label.into(), path))
             }
             Some(_) => {}
+        }
+    }
+    for evidence in integration.adopted.iter().flatten() {
+        // What adopt recorded must still be where it was (lines may move).
+        let holds = match (read(&evidence.path), evidence.kind) {
+            (None, _) => false,
+            (Some(_), "folder" | "file") => true,
+            (Some(text), _) => text.contains(&evidence.detail),
+        };
+        if !holds {
+            out.push(finding(
+                Level::Missing,
+                format!("adopted evidence: {}", evidence.what()),
+                &evidence.path,
+            ));
         }
     }
     for edit in edits {

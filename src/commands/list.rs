@@ -26,6 +26,7 @@ pub fn run(app: &App, json_out: bool) -> Result<()> {
                 "auth": i.inputs.auth,
                 "env": i.env_names(),
                 "webhook_route": i.webhook_route(),
+                "origin": if i.adopted.is_some() { "adopted" } else { "generated" },
                 "status": status_line(found),
                 "findings": found,
             })

@@ -1,5 +1,6 @@
 //! The commands, each turning settings into a plan and handing it to apply.
 
+pub mod adopt;
 pub mod catalog;
 pub mod docs;
 pub mod doctor;

@@ -15,6 +15,62 @@ use crate::plan::{hash, Draft};
 use crate::record::Written;
 use crate::repo::RECORD_FILE;
 
+/// Removes an adopted integration: takes it out of the record, and with `--delete-files`
+/// deletes its recorded files that are unchanged since `adopt` (all of them with `--force`).
+/// Nothing else: integrate wrote none of it.
+fn unrecord(
+    app: &App,
+    project: &Project,
+    integration: &crate::commands::lifecycle::Integration,
+    args: &RemoveArgs,
+) -> Result<()> {
+    let mut draft = Draft::new(&project.root);
+    let mut kept_files = Vec::new();
+    if args.delete_files {
+        for (path, recorded) in &integration.written.files {
+            match draft.read(path)? {
+                None => {}
+                Some(text) if args.force || (!recorded.is_empty() && hash(&text) == *recorded) => {
+                    draft.delete(path)?
+                }
+                Some(_) => kept_files.push(path.clone()),
+            }
+        }
+    }
+    draft.write(
+        RECORD_FILE,
+        project.record.without_integration(&integration.name),
+    )?;
+    docs::refresh(&project.root, &mut draft)?;
+    execute(
+        app,
+        &project.root,
+        &draft.into_plan(false),
+        args.dry_run,
+        false,
+    )?;
+    for path in &kept_files {
+        app.reporter.warn(&format!(
+            "kept {path}: changed since `integrate adopt` recorded it; delete it yourself, or add `--force`"
+        ));
+    }
+    if !args.dry_run {
+        app.reporter.note(&format!(
+            "{} unrecorded{}",
+            integration.inputs.display_name,
+            if args.delete_files {
+                format!(
+                    " and {} file(s) deleted",
+                    integration.written.files.len() - kept_files.len()
+                )
+            } else {
+                "; its files stay (add `--delete-files` to delete them)".to_string()
+            }
+        ));
+    }
+    Ok(())
+}
+
 /// Runs `remove`.
 pub fn run(app: &App, args: &RemoveArgs) -> Result<()> {
     let project = Project::load(app)?;
@@ -25,6 +81,9 @@ pub fn run(app: &App, args: &RemoveArgs) -> Result<()> {
     let integration = project
         .integration(&project.record, &name)?
         .ok_or_else(|| not_recorded(&project.record, &name))?;
+    if integration.adopted.is_some() {
+        return unrecord(app, &project, &integration, args);
+    }
     let renderer = project.renderer()?;
     let edits = project.edits(&renderer, &integration)?;
     let mut draft = Draft::new(&project.root);

@@ -1,0 +1,2 @@
+def test_send_event():
+    assert True
