@@ -49,6 +49,10 @@ pub struct Item {
 /// The infrastructure catalog with its file globs compiled.
 pub struct Infra {
     pub items: Vec<(String, Item)>,
+    /// Items by registry and normalized exact package name.
+    exact: std::collections::HashMap<(Registry, String), Vec<usize>>,
+    /// `(registry, normalized prefix, item)` of the `name-*` patterns.
+    prefixes: Vec<(Registry, String, usize)>,
     globs: GlobSet,
     /// Item index of each glob in `globs`.
     glob_items: Vec<usize>,
@@ -89,7 +93,28 @@ impl Infra {
         let globs = builder
             .build()
             .map_err(|e| invalid(format!("globs: {e}")))?;
+        let mut exact: std::collections::HashMap<(Registry, String), Vec<usize>> =
+            Default::default();
+        let mut prefixes = Vec::new();
+        for (index, (_, item)) in items.iter().enumerate() {
+            for registry in [
+                Registry::Pypi,
+                Registry::Npm,
+                Registry::Rubygems,
+                Registry::Crates,
+            ] {
+                for package in registry_list(&item.packages, registry) {
+                    let normal = normalize(package);
+                    match normal.strip_suffix('*') {
+                        Some(prefix) => prefixes.push((registry, prefix.to_string(), index)),
+                        None => exact.entry((registry, normal)).or_default().push(index),
+                    }
+                }
+            }
+        }
         Ok(Self {
+            exact,
+            prefixes,
             items,
             globs,
             glob_items,
@@ -116,16 +141,22 @@ impl Infra {
     /// Indices of the items a package of `registry` belongs to.
     pub fn by_package(&self, registry: Registry, package: &str) -> Vec<usize> {
         let wanted = normalize(package);
-        self.items
-            .iter()
-            .enumerate()
-            .filter(|(_, (_, item))| {
-                registry_list(&item.packages, registry)
-                    .iter()
-                    .any(|p| pattern_matches(&normalize(p), &wanted))
-            })
-            .map(|(index, _)| index)
-            .collect()
+        let mut out = self
+            .exact
+            .get(&(registry, wanted.clone()))
+            .cloned()
+            .unwrap_or_default();
+        for (r, prefix, index) in &self.prefixes {
+            if *r == registry
+                && wanted.len() > prefix.len()
+                && wanted.starts_with(prefix.as_str())
+                && !out.contains(index)
+            {
+                out.push(*index);
+            }
+        }
+        out.sort();
+        out
     }
 
     /// Indices of the items env var `name` belongs to.

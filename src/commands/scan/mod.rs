@@ -390,11 +390,18 @@ fn catalog_services(catalog: &Catalog) -> Vec<Known> {
 /// `src/providers/payments/stripe.ts` → `("src/providers/payments/stripe.ts", "stripe")`.
 pub fn integration_of(path: &str, dirs: &[String]) -> Option<(String, String)> {
     for dir in dirs {
-        let start = if path.starts_with(&format!("{dir}/")) {
+        let under = |at: usize| {
+            path[at..].starts_with(dir.as_str()) && path[at + dir.len()..].starts_with('/')
+        };
+        let start = if under(0) {
             0
         } else {
-            match path.find(&format!("/{dir}/")) {
-                Some(at) => at + 1,
+            match path
+                .match_indices('/')
+                .map(|(at, _)| at + 1)
+                .find(|at| *at + dir.len() < path.len() && under(*at))
+            {
+                Some(at) => at,
                 None => continue,
             }
         };
@@ -514,6 +521,21 @@ pub fn scan(root: &Path, catalog: &Catalog, infra: &Infra, options: &Options) ->
         }
     }
 
+    // Known services by registry and normalized package name.
+    let mut by_package: std::collections::HashMap<(Registry, String), usize> =
+        std::collections::HashMap::new();
+    for (index, k) in known.iter().enumerate() {
+        for registry in [
+            Registry::Pypi,
+            Registry::Npm,
+            Registry::Rubygems,
+            Registry::Crates,
+        ] {
+            for p in infra::registry_list(&k.packages, registry) {
+                by_package.entry((registry, normalize(p))).or_insert(index);
+            }
+        }
+    }
     let mut hits: BTreeMap<String, Vec<Evidence>> = BTreeMap::new();
     let mut infra_hits: BTreeMap<usize, Vec<Evidence>> = BTreeMap::new();
     let mut env: BTreeMap<String, Vec<Evidence>> = BTreeMap::new();
@@ -529,7 +551,11 @@ pub fn scan(root: &Path, catalog: &Catalog, infra: &Infra, options: &Options) ->
                 path: main,
                 line: 1,
                 kind: "folder",
-                detail: format!("{folder}/"),
+                detail: if folder.rsplit('/').next().is_some_and(|n| n.contains('.')) {
+                    folder.clone()
+                } else {
+                    format!("{folder}/")
+                },
             });
     }
     let ev = |path: &str, line: usize, kind: &'static str, detail: &str| Evidence {
@@ -545,12 +571,9 @@ pub fn scan(root: &Path, catalog: &Catalog, infra: &Infra, options: &Options) ->
             } else {
                 "import"
             };
-            let wanted = normalize(package);
-            let service = known.iter().find(|k| {
-                infra::registry_list(&k.packages, *registry)
-                    .iter()
-                    .any(|p| normalize(p) == wanted)
-            });
+            let service = by_package
+                .get(&(*registry, normalize(package)))
+                .map(|index| &known[*index]);
             if let Some(service) = service {
                 hits.entry(service.id.clone())
                     .or_default()
@@ -753,17 +776,18 @@ fn analyse_all(
     })
 }
 
-/// Reads a file of interest, refusing what is too large or not text.
+/// Reads a file of interest, refusing what is too large or not text. One open and one
+/// read: no separate `stat` (the walk is dominated by system calls).
 fn read(root: &Path, path: &str) -> std::result::Result<String, String> {
-    let full = root.join(path);
-    let meta = std::fs::metadata(&full).map_err(|e| e.to_string())?;
-    if meta.len() > MAX_READ {
-        return Err(format!(
-            "{} bytes, over the {MAX_READ}-byte limit for one file",
-            meta.len()
-        ));
+    use std::io::Read;
+    let file = std::fs::File::open(root.join(path)).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    file.take(MAX_READ + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() as u64 > MAX_READ {
+        return Err(format!("over the {MAX_READ}-byte limit for one file"));
     }
-    let bytes = std::fs::read(&full).map_err(|e| e.to_string())?;
     String::from_utf8(bytes).map_err(|_| "not UTF-8 text".to_string())
 }
 

@@ -1,0 +1,3 @@
+export class ResendProvider {
+  key = process.env.RESEND_API_KEY;
+}

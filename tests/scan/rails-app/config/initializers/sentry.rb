@@ -1,0 +1,3 @@
+Sentry.init do |config|
+  config.dsn = ENV["SENTRY_DSN"]
+end
