@@ -6,7 +6,9 @@
 #      (scripts/build-release.sh), into a copy of its example app and proven by that
 #      stack's own test runner (pytest, vitest + tsc, rails test, cargo test),
 #   4. the same kits on tests/repos/<kit>-* (layouts of real apps), by scripts/e2e-layouts-*.sh,
-#   5. webhook verifiers checked against the providers' official libraries.
+#   5. webhook verifiers checked against the providers' official libraries,
+#   6. generated clients checked on the wire against the official SDKs (e2e-wire-*), and
+#      the generated code of every kit through the stack's linters (lint-*).
 # Installs what it needs (Python venv, npm packages, Debian's Ruby) on first use.
 #   scripts/test.sh            everything
 #   scripts/test.sh --rust     only steps 1-2
@@ -32,4 +34,10 @@ for script in scripts/e2e-layouts-*.sh; do
   step bash "$script" "$bin"
 done
 step bash scripts/e2e-official.sh "$bin"
+# Generated clients on the wire against the official SDKs, and each kit's linters.
+shopt -s nullglob
+for script in scripts/e2e-wire-*.sh scripts/lint-*.sh; do
+  step bash "$script" "$bin"
+done
+shopt -u nullglob
 printf '\nall test stages passed\n' >&2

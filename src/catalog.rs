@@ -6,9 +6,10 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::choices::{AuthStyle, Category, WebhookScheme};
+use crate::choices::{AuthStyle, Category, ClientMode, WebhookScheme};
 use crate::error::{Error, Result};
 use crate::kit::SCAFFOLDS;
+use crate::wire::{Shortcut, Wire};
 
 /// Path of a repo's catalog additions, relative to its root.
 pub const REPO_CATALOG: &str = ".integrate/catalog.toml";
@@ -63,12 +64,39 @@ pub struct Entry {
     pub env: BTreeMap<String, String>,
     #[serde(default)]
     pub packages: Packages,
+    /// How the API looks on the wire; plain JSON REST when unset.
+    #[serde(default, skip_serializing_if = "Wire::is_default")]
+    pub wire: Wire,
+    /// The SDK package an integration in SDK mode wraps (record only; catalogs list
+    /// packages under `packages`).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub sdk: String,
+    /// The client mode a team prefers (catalog), or the one generated (record).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub client: Option<ClientMode>,
+    /// Endpoints the generated client offers as typed functions.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub shortcuts: Vec<Shortcut>,
 }
 
 /// All known services by id.
 #[derive(Debug, Clone, Default)]
 pub struct Catalog {
     pub entries: BTreeMap<String, Entry>,
+}
+
+impl Packages {
+    /// The first package of the registry that serves `language` (a kit's `language`).
+    pub fn for_language(&self, language: &str) -> Option<&str> {
+        let list = match language {
+            "python" => &self.pypi,
+            "typescript" | "javascript" => &self.npm,
+            "ruby" => &self.rubygems,
+            "rust" => &self.crates,
+            _ => return None,
+        };
+        list.first().map(String::as_str)
+    }
 }
 
 impl Catalog {
@@ -180,12 +208,22 @@ fn merge(table: &mut toml::Table, id: String, value: toml::Value) {
 /// Checks every entry of catalog `text` field by field, so a bad value is reported at its
 /// line and column (exit 2), before entries are merged and lose their positions.
 fn check_entries(text: &str, path: &Path) -> Result<()> {
-    toml::from_str::<BTreeMap<String, Entry>>(text)
-        .map(drop)
-        .map_err(|e| {
-            let message = format!("{}; fix the entry and run again", e.message().trim());
-            Error::value_at(path, text, e.span(), message)
-        })?;
+    let entries = toml::from_str::<BTreeMap<String, Entry>>(text).map_err(|e| {
+        let message = format!("{}; fix the entry and run again", e.message().trim());
+        Error::value_at(path, text, e.span(), message)
+    })?;
+    for (id, entry) in &entries {
+        if let Some((mut at, why)) = wire_problem(entry) {
+            let key = at.join(".");
+            at.insert(0, id.to_string());
+            return Err(Error::value_at(
+                path,
+                text,
+                crate::checks::span_of(text, &at),
+                format!("`{id}.{key}` {why}; fix the entry and run again"),
+            ));
+        }
+    }
     let doc = toml_edit::Document::parse(text)
         .map_err(|e| Error::parse_at(path, text, e.span(), e.message().trim().to_string()))?;
     for (id, item) in doc.iter() {
@@ -205,6 +243,22 @@ fn check_entries(text: &str, path: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The first wire fact or shortcut of `entry` that cannot go into generated code: its key
+/// path under the entry, and why.
+pub fn wire_problem(entry: &Entry) -> Option<(Vec<String>, String)> {
+    if let Some((mut at, why)) = entry.wire.problem() {
+        at.insert(0, "wire".into());
+        return Some((at, why));
+    }
+    for (index, shortcut) in entry.shortcuts.iter().enumerate() {
+        if let Some((mut at, why)) = shortcut.problem() {
+            at.splice(0..0, ["shortcuts".to_string(), index.to_string()]);
+            return Some((at, why));
+        }
+    }
+    None
 }
 
 /// An entry of the merged catalog; both of its parts were checked with their positions.

@@ -88,6 +88,20 @@ pub fn header(value: &str) -> Result<(), String> {
     }
 }
 
+/// A package name in some registry (`stripe`, `@anthropic-ai/sdk`, `async-stripe`).
+pub fn package(value: &str) -> Result<(), String> {
+    let ok = !value.is_empty()
+        && value.len() <= 214
+        && value
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '@' | '/' | '.' | '_' | '-'));
+    if ok {
+        Ok(())
+    } else {
+        Err("is not a package name; use letters, digits, `@`, `/`, `.`, `_` and `-`".into())
+    }
+}
+
 /// An event type: letters, digits, `.`, `_`, `-`, `:`, `/` and `*`-free.
 pub fn event(value: &str) -> Result<(), String> {
     let ok = !value.is_empty()
@@ -143,6 +157,7 @@ pub fn entry_field(key: &str, value: &str) -> Result<(), String> {
         "event_id_field" | "event_type_field" if !value.is_empty() => event(value),
         "events" => event(value),
         _ if key.starts_with("env.") => env_name(value),
+        "sdk" | "packages" if !value.is_empty() => package(value),
         _ => single_line(value),
     }
 }
@@ -162,6 +177,15 @@ pub fn entry_table(table: &dyn toml_edit::TableLike) -> Option<(Vec<String>, Str
                     return failed(vec![key.to_string(), index.to_string()], why);
                 }
             }
+        } else if let (Some(inner), "packages") = (item.as_table_like(), key) {
+            for (registry, list) in inner.iter() {
+                for (index, value) in list.as_array().into_iter().flatten().enumerate() {
+                    if let Some(Err(why)) = value.as_str().map(package) {
+                        let at = vec![key.to_string(), registry.to_string(), index.to_string()];
+                        return failed(at, why);
+                    }
+                }
+            }
         } else if let (Some(inner), "env") = (item.as_table_like(), key) {
             for (role, value) in inner.iter() {
                 if let Some(Err(why)) = value
@@ -178,18 +202,31 @@ pub fn entry_table(table: &dyn toml_edit::TableLike) -> Option<(Vec<String>, Str
 
 /// The byte span of the value at `path` in TOML `text`, for error positions.
 pub fn span_of(text: &str, path: &[String]) -> Option<std::ops::Range<usize>> {
-    let doc = toml_edit::Document::parse(text).ok()?;
-    let mut item: &toml_edit::Item = doc.as_item();
-    let mut array_value = None;
-    for part in path {
-        match (item.as_array(), part.parse::<usize>()) {
-            (Some(array), Ok(index)) => array_value = array.get(index),
-            _ => item = item.get(part.as_str())?,
-        }
+    use toml_edit::{Item, Value};
+    enum Node<'a> {
+        Item(&'a Item),
+        Value(&'a Value),
+        Table(&'a toml_edit::Table),
     }
-    match array_value {
-        Some(value) => value.span(),
-        None => item.span(),
+    let doc = toml_edit::Document::parse(text).ok()?;
+    let mut node = Node::Item(doc.as_item());
+    for part in path {
+        let index = part.parse::<usize>().ok();
+        node = match node {
+            Node::Item(Item::ArrayOfTables(tables)) => Node::Table(tables.get(index?)?),
+            Node::Item(Item::Value(value)) | Node::Value(value) => match (value, index) {
+                (Value::Array(array), Some(i)) => Node::Value(array.get(i)?),
+                (Value::InlineTable(table), _) => Node::Value(table.get(part)?),
+                _ => return None,
+            },
+            Node::Item(item) => Node::Item(item.get(part.as_str())?),
+            Node::Table(table) => Node::Item(table.get(part)?),
+        };
+    }
+    match node {
+        Node::Item(item) => item.span(),
+        Node::Value(value) => value.span(),
+        Node::Table(table) => table.span(),
     }
 }
 

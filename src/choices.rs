@@ -1,4 +1,5 @@
-//! The closed sets of answers: service category, auth style and webhook signature scheme.
+//! The closed sets of answers: service category, auth style, webhook signature scheme, and
+//! the wire facts of generated clients (encoding, update method, pagination, client mode).
 //!
 //! Each is an enum with one spelling per value, used by clap (`ValueEnum`), serde (the
 //! record, the catalogs, JSON output) and the templates alike. A value outside the set is
@@ -171,6 +172,86 @@ choice!(
     }
 );
 
+choice!(
+    /// How the generated client encodes request bodies.
+    Encoding, "body encoding", {
+        /// `application/json`.
+        Json = "json",
+        /// `application/x-www-form-urlencoded`, flat.
+        Form = "form",
+        /// `application/x-www-form-urlencoded` with bracket nesting (`metadata[order]=42`).
+        FormBrackets = "form-brackets",
+    }
+);
+
+choice!(
+    /// The HTTP method of the generated client's `update` helper.
+    UpdateMethod, "update method", {
+        Patch = "PATCH",
+        Put = "PUT",
+        Post = "POST",
+    }
+);
+
+choice!(
+    /// How a list endpoint pages.
+    PaginationStyle, "pagination style", {
+        /// One page only.
+        None = "none",
+        /// `starting_after=<id of the last item>` while the has-more flag is true.
+        StripeCursor = "stripe-cursor",
+        /// `Link: <url>; rel="next"`.
+        LinkHeader = "link-header",
+        /// A token from the response sent back as a query parameter.
+        PageToken = "page-token",
+        /// An offset query parameter, until a short page.
+        Offset = "offset",
+        /// A next URL or path in the response body.
+        NextUrl = "next-url",
+    }
+);
+
+choice!(
+    /// The HTTP method of a shortcut.
+    HttpMethod, "HTTP method", {
+        Get = "GET",
+        Post = "POST",
+        Put = "PUT",
+        Patch = "PATCH",
+        Delete = "DELETE",
+    }
+);
+
+choice!(
+    /// What the generated module talks through.
+    ClientMode, "client mode", {
+        /// integrate's own small HTTP client.
+        Thin = "thin",
+        /// The provider's official SDK, configured from the settings.
+        Sdk = "sdk",
+    }
+);
+
+choice!(
+    /// The type of a shortcut's parameter, for typed signatures in every kit.
+    ParamType, "parameter type", {
+        String = "string",
+        Integer = "integer",
+        Boolean = "boolean",
+        StringList = "string-list",
+        Object = "object",
+        ObjectList = "object-list",
+    }
+);
+
+choice!(
+    /// Where a shortcut sends its parameters.
+    ParamsIn, "parameter location", {
+        Body = "body",
+        Query = "query",
+    }
+);
+
 /// Serde for an optional choice stored as a string where `""` means absent (the
 /// catalogs write `webhook_scheme = ""` for "no scheme integrate can verify").
 pub mod optional {
@@ -214,6 +295,13 @@ mod tests {
         round_trip::<Category>();
         round_trip::<AuthStyle>();
         round_trip::<WebhookScheme>();
+        round_trip::<Encoding>();
+        round_trip::<UpdateMethod>();
+        round_trip::<PaginationStyle>();
+        round_trip::<ClientMode>();
+        round_trip::<HttpMethod>();
+        round_trip::<ParamType>();
+        round_trip::<ParamsIn>();
     }
 
     #[test]

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
-use crate::choices::{AuthStyle, Category, WebhookScheme};
+use crate::choices::{AuthStyle, Category, ClientMode, WebhookScheme};
 use crate::output::ColorChoice;
 
 /// Add a third-party integration to this repo in one step, the same way every time.
@@ -178,6 +178,10 @@ pub struct NewArgs {
     /// Print the result as JSON on stdout
     #[arg(long)]
     pub json: bool,
+    /// Generate integrate's thin HTTP client, or a module wrapping the provider's official
+    /// SDK [default: sdk when the SDK is already a dependency and the kit supports it]
+    #[arg(long, value_name = "MODE")]
+    pub client: Option<ClientMode>,
 }
 
 impl NewArgs {

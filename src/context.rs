@@ -44,12 +44,47 @@ pub fn env_in_order(inputs: &Inputs) -> Vec<(&str, &str)> {
     out
 }
 
+/// Facts about the repo a generated client needs beyond the answers.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AppFacts {
+    /// The app's name for the User-Agent: the repo folder's name, letters, digits, `.`,
+    /// `_` and `-` only.
+    pub name: String,
+    /// Whether the SDK package is already a dependency of the repo.
+    pub sdk_present: bool,
+}
+
+impl AppFacts {
+    /// The facts for the repo at `root`.
+    pub fn of(root: &std::path::Path, sdk_present: bool) -> Self {
+        let name: String = root
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default()
+            .chars()
+            .filter(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+            .take(64)
+            .collect();
+        let name = name.trim_start_matches(['.', '-']).to_string();
+        AppFacts {
+            name: if name.is_empty() { "app".into() } else { name },
+            sdk_present,
+        }
+    }
+}
+
+/// Retries of an idempotent request after the first attempt, by default.
+pub const MAX_RETRIES: u32 = 2;
+/// The largest webhook body a generated route reads, by default (1 MiB).
+pub const BODY_LIMIT_BYTES: u64 = 1024 * 1024;
+
 /// Builds the context for `new`.
 pub fn for_new(
     inputs: &Inputs,
     kit: &str,
     paths: &Map<String, Value>,
     profile: &Map<String, Value>,
+    app: &AppFacts,
 ) -> Value {
     let mut seen = Vec::new();
     let env_vars: Vec<Value> = env_in_order(inputs)
@@ -87,6 +122,12 @@ pub fn for_new(
             .map(|s| s.header.clone())
             .unwrap_or_else(|| "X-Signature".to_string())
     };
+    let roles: Vec<&str> = inputs
+        .env
+        .keys()
+        .map(String::as_str)
+        .filter(|role| !matches!(*role, "base_url" | "webhook_secret"))
+        .collect();
     let webhook = json!({
         "scheme": inputs.webhook_scheme,
         "header": header,
@@ -117,6 +158,16 @@ pub fn for_new(
         "paths": paths,
         "profile": profile,
         "kit": kit,
+        "client": {
+            "mode": inputs.client,
+            "sdk_package": inputs.sdk_package,
+            "sdk_present": app.sdk_present,
+            "user_agent": format!("{} integrate-{}", app.name, inputs.service.kebab),
+            "max_retries": MAX_RETRIES,
+            "body_limit_bytes": BODY_LIMIT_BYTES,
+        },
+        "wire": inputs.wire.context(),
+        "shortcuts": inputs.shortcuts.iter().map(|s| s.context(&roles)).collect::<Vec<_>>(),
     })
 }
 

@@ -6,10 +6,11 @@ use serde::Serialize;
 
 use crate::catalog::Entry;
 use crate::checks;
-use crate::choices::{AuthStyle, Category, Choice, WebhookScheme};
+use crate::choices::{AuthStyle, Category, Choice, ClientMode, WebhookScheme};
 use crate::error::{Error, Result};
 use crate::names::ServiceName;
 use crate::prompt::Prompter;
+use crate::wire::{Shortcut, Wire};
 
 /// Values given on the command line for `new`; `None` means not given.
 #[derive(Debug, Clone, Default)]
@@ -24,6 +25,7 @@ pub struct Flags {
     pub webhook_scheme: Option<WebhookScheme>,
     pub signature_header: Option<String>,
     pub events: Option<Vec<String>>,
+    pub client: Option<ClientMode>,
     /// Take every default, never ask.
     pub yes: bool,
 }
@@ -47,6 +49,16 @@ pub struct Inputs {
     pub events: Vec<String>,
     /// Env var names by role, e.g. `api_key` → `STRIPE_SECRET_KEY`.
     pub env: BTreeMap<String, String>,
+    /// Thin client or official SDK.
+    pub client: ClientMode,
+    /// Whether the client mode came from a flag, the record or the catalog, rather than
+    /// the default `new` may change when the SDK is already a dependency.
+    #[serde(skip)]
+    pub client_chosen: bool,
+    /// The SDK package the module wraps in SDK mode; empty for the thin client.
+    pub sdk_package: String,
+    pub wire: Wire,
+    pub shortcuts: Vec<Shortcut>,
 }
 
 /// Earlier answers: from the record, then the catalog.
@@ -55,6 +67,8 @@ pub struct Known<'a> {
     pub recorded: Option<&'a Entry>,
     pub recorded_webhooks: Option<bool>,
     pub catalog: Option<&'a Entry>,
+    /// The kit's language, which picks the catalog's SDK package (`python` → PyPI).
+    pub language: &'a str,
 }
 
 impl Known<'_> {
@@ -282,6 +296,29 @@ pub fn resolve(
             .unwrap_or_else(|| "type".into()),
         events,
         env,
+        client: flags
+            .client
+            .or_else(|| known.choice(|e| e.client))
+            .unwrap_or(ClientMode::Thin),
+        client_chosen: flags.client.is_some()
+            || known.recorded.is_some()
+            || known.catalog.is_some_and(|c| c.client.is_some()),
+        sdk_package: known
+            .text(|e| &e.sdk)
+            .or_else(|| {
+                let packages = &known.catalog?.packages;
+                packages.for_language(known.language).map(str::to_string)
+            })
+            .unwrap_or_default(),
+        wire: match (known.recorded, known.catalog) {
+            (Some(recorded), Some(catalog)) => recorded.wire.over(&catalog.wire),
+            (Some(only), None) | (None, Some(only)) => only.wire.clone(),
+            (None, None) => Wire::default(),
+        },
+        shortcuts: known
+            .catalog
+            .map(|c| c.shortcuts.clone())
+            .unwrap_or_default(),
         service,
     })
 }

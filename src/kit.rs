@@ -58,6 +58,10 @@ pub struct Manifest {
     pub comment: String,
     #[serde(default)]
     pub detect: Vec<String>,
+    /// The client modes the kit's templates render (`thin`, and `sdk` when it wraps
+    /// official SDKs).
+    #[serde(default = "default_client_modes")]
+    pub client_modes: Vec<crate::choices::ClientMode>,
     #[serde(default)]
     pub paths: toml::Table,
     /// The facts about a repo that templates and `when` conditions may read as
@@ -73,6 +77,10 @@ pub struct Manifest {
     pub file: Vec<FileSpec>,
     #[serde(default)]
     pub edit: Vec<EditSpec>,
+}
+
+fn default_client_modes() -> Vec<crate::choices::ClientMode> {
+    vec![crate::choices::ClientMode::Thin]
 }
 
 fn default_comment() -> String {

@@ -33,3 +33,4 @@ pub mod session;
 pub mod signals;
 pub mod tables;
 pub mod webhooks;
+pub mod wire;

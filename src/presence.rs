@@ -93,13 +93,20 @@ fn mentions_route(line: &str, route: &str) -> bool {
 
 /// Whether `path` names a dependency manifest (requirements*.txt, pyproject.toml, Pipfile,
 /// package.json, Gemfile, Cargo.toml).
-fn is_manifest(path: &str) -> bool {
+/// Whether `path` names a dependency manifest (requirements, pyproject, Pipfile,
+/// package.json, Gemfile, Cargo.toml).
+pub fn is_manifest(path: &str) -> bool {
     let name = path.rsplit('/').next().unwrap_or(path);
     name.ends_with(".txt")
         || matches!(
             name,
             "pyproject.toml" | "Pipfile" | "package.json" | "Gemfile" | "Cargo.toml"
         )
+}
+
+/// Whether manifest `path` holding `text` declares `package` on some line.
+pub fn declares(path: &str, text: &str, package: &str) -> bool {
+    text.lines().any(|line| names_package(path, line, package))
 }
 
 /// Whether `line` of manifest `path` declares `package`: a line of a requirements file, a

@@ -7,10 +7,11 @@ use serde_json::{Map, Value};
 use toml_edit::{value, Array, DocumentMut, Item, Table};
 
 use crate::catalog::Entry;
-use crate::choices::{AuthStyle, Choice};
+use crate::choices::{AuthStyle, Choice, ClientMode};
 use crate::error::{Error, Result};
 use crate::inputs::Inputs;
 use crate::repo::RECORD_FILE;
+use crate::wire::Wire;
 
 /// A parsed record, with its text kept for in-place edits.
 #[derive(Debug, Clone)]
@@ -179,12 +180,43 @@ impl Record {
             events: list("events"),
             env,
             packages: Default::default(),
+            wire: self.wire(service, table)?,
+            shortcuts: Vec::new(),
+            client: self.choice(service, table, "client")?,
+            sdk: text("sdk"),
         };
         let webhooks = table
             .get("webhooks")
             .and_then(Item::as_bool)
             .unwrap_or(false);
         Ok(Some((entry, webhooks)))
+    }
+
+    /// The recorded wire facts of `service`; none recorded is plain JSON REST.
+    fn wire(&self, service: &str, table: &Table) -> Result<Wire> {
+        let Some(item) = table.get("wire") else {
+            return Ok(Wire::default());
+        };
+        let mut holder = DocumentMut::new();
+        holder.insert("wire", item.clone());
+        #[derive(serde::Deserialize)]
+        struct Holder {
+            wire: Wire,
+        }
+        let at = ["integrations", service, "wire"].map(String::from);
+        let problem = match toml::from_str::<Holder>(&holder.to_string()) {
+            Ok(Holder { wire }) => match wire.problem() {
+                None => return Ok(wire),
+                Some((key, why)) => format!("`wire.{}` of `{service}` {why}", key.join(".")),
+            },
+            Err(e) => format!("`wire` of `{service}`: {}", e.message().trim()),
+        };
+        Err(Error::value_at(
+            RECORD_FILE,
+            &self.text,
+            crate::checks::span_of(&self.text, &at),
+            format!("{problem}; fix it in integrate.toml"),
+        ))
     }
 
     /// The value of `key` in `[integrations.<service>]` as a choice; absent or `""` is
@@ -255,6 +287,18 @@ impl Record {
             table.insert("event_type_field", value(&inputs.event_type_field));
         }
         table.insert("events", value(string_array(&inputs.events)));
+        if inputs.client != ClientMode::Thin {
+            table.insert("client", value(inputs.client.as_str()));
+            table.insert("sdk", value(&inputs.sdk_package));
+        }
+        if !inputs.wire.is_default() {
+            if let Some(wire) = toml::to_string(&inputs.wire)
+                .ok()
+                .and_then(|text| text.parse::<DocumentMut>().ok())
+            {
+                table.insert("wire", value(wire.as_table().clone().into_inline_table()));
+            }
+        }
         let mut env = toml_edit::InlineTable::new();
         for (role, name) in crate::context::env_in_order(inputs) {
             env.insert(role, name.into());

@@ -735,7 +735,13 @@ mod tests {
                 let service = ServiceName::parse("acme-pay", &kit.manifest.language).unwrap();
                 let inputs = resolve(service, &flags, &Known::default(), Mode::Defaults).unwrap();
                 let profile = crate::commands::default_profile(&kit);
-                let context = crate::context::for_new(&inputs, kit_name, &paths, &profile);
+                let context = crate::context::for_new(
+                    &inputs,
+                    kit_name,
+                    &paths,
+                    &profile,
+                    &crate::context::AppFacts::default(),
+                );
                 let pruned =
                     Renderer::for_context(&kit, templates.iter().copied(), &context).unwrap();
                 for template in &templates {

@@ -39,6 +39,7 @@ fn args(service: Option<&str>) -> NewArgs {
         force: false,
         yes: false,
         json: false,
+        client: None,
     }
 }
 

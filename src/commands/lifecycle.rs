@@ -142,9 +142,17 @@ impl Project {
             recorded: Some(&entry),
             recorded_webhooks: Some(webhooks),
             catalog: None,
+            language: &self.kit.manifest.language,
         };
         let inputs = inputs::resolve(service, &flags, &known, Mode::Defaults)?;
-        let context = context::for_new(&inputs, self.kit.name(), &self.paths, &self.profile);
+        let app_facts = context::AppFacts::of(&self.root, false);
+        let context = context::for_new(
+            &inputs,
+            self.kit.name(),
+            &self.paths,
+            &self.profile,
+            &app_facts,
+        );
         let adopted = adopted_evidence(record, name);
         let (client, handler) = match &adopted {
             Some(evidence) => (

@@ -3,6 +3,7 @@
 use serde_json::{json, Map, Value};
 
 use crate::catalog::Catalog;
+use crate::choices::{Choice, ClientMode};
 use crate::cli::NewArgs;
 use crate::commands::lifecycle::already_present;
 use crate::commands::{default_paths, default_profile, execute, output_path, plan_edit, App};
@@ -96,6 +97,7 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
         recorded: recorded.as_ref().map(|(entry, _)| entry),
         recorded_webhooks: recorded.as_ref().map(|(_, webhooks)| *webhooks),
         catalog: catalog_entry.as_ref(),
+        language: &kit.manifest.language,
     };
     let flags = Flags {
         display_name: args.display_name.clone(),
@@ -108,6 +110,7 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
         webhook_scheme: args.webhook_scheme,
         signature_header: args.signature_header.clone(),
         events: args.events.clone(),
+        client: args.client,
         yes: args.yes,
     };
     let mode = match prompter {
@@ -115,7 +118,7 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
         Some(p) => Mode::Ask(p),
         None => Mode::Strict,
     };
-    let inputs = inputs::resolve(service, &flags, &known, mode)?;
+    let mut inputs = inputs::resolve(service, &flags, &known, mode)?;
 
     let defaults: Map<String, Value> = default_paths(&kit, &root)
         .into_iter()
@@ -124,7 +127,16 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
     let paths = record.paths(&defaults)?;
     let profile = record.profile(&default_profile(&kit))?;
     crate::profile::check(kit.name(), &paths, &profile)?;
-    let context = context::for_new(&inputs, kit.name(), &paths, &profile);
+    let mut app_facts = context::AppFacts::of(&root, false);
+    let mut context = context::for_new(&inputs, kit.name(), &paths, &profile, &app_facts);
+    if !inputs.sdk_package.is_empty() && sdk_present(&root, &kit, &context, &inputs.sdk_package)? {
+        app_facts.sdk_present = true;
+        if kit.manifest.client_modes.contains(&ClientMode::Sdk) && !inputs.client_chosen {
+            inputs.client = ClientMode::Sdk;
+        }
+        context = context::for_new(&inputs, kit.name(), &paths, &profile, &app_facts);
+    }
+    check_client_mode(&kit, &inputs)?;
     crate::profile::preflight(&kit, &profile, &context)?;
     let files: Vec<_> = kit
         .manifest
@@ -220,6 +232,7 @@ pub fn run(app: &App, args: &NewArgs, prompter: Option<&mut dyn Prompter>) -> Re
             recorded: Some(entry),
             recorded_webhooks: Some(*webhooks),
             catalog: catalog_entry.as_ref(),
+            language: &kit.manifest.language,
         };
         inputs::resolve(
             inputs.service.clone(),
@@ -376,6 +389,55 @@ fn drop_switched_off(
                 source,
             })?;
         draft.write(&path, updated)?;
+    }
+    Ok(())
+}
+
+/// Whether `package` is already a dependency in a manifest the kit edits.
+fn sdk_present(root: &std::path::Path, kit: &Kit, context: &Value, package: &str) -> Result<bool> {
+    let renderer = Renderer::new(kit, std::iter::empty())?;
+    for spec in kit
+        .manifest
+        .edit
+        .iter()
+        .filter(|s| holds(s.when.as_deref(), context))
+    {
+        let Ok(path) = output_path(&renderer, kit, &spec.path, &spec.template, context) else {
+            continue;
+        };
+        if !presence::is_manifest(&path) {
+            continue;
+        }
+        if let Some(bytes) = repo::read_file(root, &path)? {
+            let text = String::from_utf8_lossy(&bytes);
+            if presence::declares(&path, &text, package) {
+                return Ok(true);
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// Refuses a client mode the kit or the catalog cannot generate.
+fn check_client_mode(kit: &Kit, inputs: &inputs::Inputs) -> Result<()> {
+    if !kit.manifest.client_modes.contains(&inputs.client) {
+        return Err(Error::Usage(format!(
+            "the `{}` kit does not generate `--client {}` modules; use --client {}",
+            kit.name(),
+            inputs.client,
+            kit.manifest
+                .client_modes
+                .iter()
+                .map(|m| m.as_str())
+                .collect::<Vec<_>>()
+                .join(" or --client ")
+        )));
+    }
+    if inputs.client == ClientMode::Sdk && inputs.sdk_package.is_empty() {
+        return Err(Error::Usage(format!(
+            "the catalog names no official {} SDK of {} for {}; use --client thin, or add `packages` to its entry in .integrate/catalog.toml",
+            kit.manifest.language, inputs.display_name, kit.name()
+        )));
     }
     Ok(())
 }
